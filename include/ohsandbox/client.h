@@ -1,0 +1,41 @@
+/*
+ * libohsandbox - Docker Engine API transport.  See ohs_client(3).
+ *
+ * One ohs_client may be shared by many threads: requests are serialised on
+ * its kept-alive connection, streams use connections of their own.
+ */
+#ifndef OHSANDBOX_CLIENT_H
+#define OHSANDBOX_CLIENT_H
+
+#include "common.h"
+
+OHS_BEGIN_DECL
+
+typedef struct ohs_client ohs_client;
+
+/**
+ * A client for the engine named by DOCKER_HOST (unix://PATH, default
+ * unix:///var/run/docker.sock, or tcp://HOST:PORT), with TLS when
+ * DOCKER_TLS_VERIFY or DOCKER_CERT_PATH is set, read from `envp` (NULL: the
+ * process environment).  Pings the engine and negotiates the API version
+ * (DOCKER_API_VERSION overrides).
+ */
+OHS_EXTERN(int) ohs_client_new(ohs_client **out, const char *const *envp);
+
+OHS_EXTERN(void) ohs_client_free(ohs_client *client);
+
+/** API version in use, e.g. "1.41". */
+OHS_EXTERN(const char *) ohs_client_api_version(const ohs_client *client);
+
+/** The engine address in use, e.g. "unix:///var/run/docker.sock". */
+OHS_EXTERN(const char *) ohs_client_host(const ohs_client *client);
+
+/** Connect timeout and per-request timeout in milliseconds (0: none). */
+OHS_EXTERN(int) ohs_client_set_timeouts(ohs_client *client, long connect_ms, long request_ms);
+
+/** GET /_ping. */
+OHS_EXTERN(int) ohs_client_ping(ohs_client *client);
+
+OHS_END_DECL
+
+#endif

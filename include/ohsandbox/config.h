@@ -1,0 +1,91 @@
+/*
+ * libohsandbox - sandbox configuration and the engine create body.
+ * See ohs_config(3).
+ *
+ * Not thread-safe while being modified; a config that is no longer modified
+ * may be read (and used to create sessions) from many threads at once.
+ */
+#ifndef OHSANDBOX_CONFIG_H
+#define OHSANDBOX_CONFIG_H
+
+#include "common.h"
+#include "volume.h"
+#include "netpolicy.h"
+
+OHS_BEGIN_DECL
+
+typedef struct ohs_config ohs_config;
+
+/**
+ * A config with the defaults: the build's default image, the calling
+ * process's uid:gid, working directory /workspace, no mounts, the default
+ * network policy, an init process.
+ */
+OHS_EXTERN(int) ohs_config_new(ohs_config **out);
+OHS_EXTERN(int) ohs_config_dup(ohs_config **out, const ohs_config *cfg);
+OHS_EXTERN(void) ohs_config_free(ohs_config *cfg);
+
+/** Image reference, validated ("[registry/]name[:tag][@digest]"). */
+OHS_EXTERN(int) ohs_config_set_image(ohs_config *cfg, const char *ref);
+OHS_EXTERN(const char *) ohs_config_image(const ohs_config *cfg);
+
+/** "UID[:GID]" (decimal) or a user name known inside the image. */
+OHS_EXTERN(int) ohs_config_set_user(ohs_config *cfg, const char *user);
+OHS_EXTERN(const char *) ohs_config_user(const ohs_config *cfg);
+
+/** Absolute container path; default /workspace. */
+OHS_EXTERN(int) ohs_config_set_workdir(ohs_config *cfg, const char *path);
+OHS_EXTERN(const char *) ohs_config_workdir(const ohs_config *cfg);
+
+/** Container environment; setting a name again replaces its value. */
+OHS_EXTERN(int) ohs_config_set_env(ohs_config *cfg, const char *name, const char *value);
+OHS_EXTERN(size_t) ohs_config_env_count(const ohs_config *cfg);
+/** Entry i as "NAME=value". */
+OHS_EXTERN(const char *) ohs_config_env(const ohs_config *cfg, size_t i);
+
+/** Container labels; setting a key again replaces its value. */
+OHS_EXTERN(int) ohs_config_set_label(ohs_config *cfg, const char *key, const char *value);
+OHS_EXTERN(size_t) ohs_config_label_count(const ohs_config *cfg);
+OHS_EXTERN(const char *) ohs_config_label_key(const ohs_config *cfg, size_t i);
+OHS_EXTERN(const char *) ohs_config_label_value(const ohs_config *cfg, size_t i);
+
+/** Mounts: borrowed, owned by the config; modify in place or replace with a copy. */
+OHS_EXTERN(ohs_volumes *) ohs_config_volumes(ohs_config *cfg);
+OHS_EXTERN(int) ohs_config_set_volumes(ohs_config *cfg, const ohs_volumes *vols);
+
+/** Network policy: borrowed, owned by the config; modify in place or replace with a copy. */
+OHS_EXTERN(ohs_netpolicy *) ohs_config_netpolicy(ohs_config *cfg);
+OHS_EXTERN(int) ohs_config_set_netpolicy(ohs_config *cfg, const ohs_netpolicy *np);
+
+/** Resource limits; 0 means unlimited (the default). */
+OHS_EXTERN(int) ohs_config_set_memory_limit(ohs_config *cfg, int64_t bytes);
+OHS_EXTERN(int64_t) ohs_config_memory_limit(const ohs_config *cfg);
+OHS_EXTERN(int) ohs_config_set_nano_cpus(ohs_config *cfg, int64_t nano_cpus);
+OHS_EXTERN(int64_t) ohs_config_nano_cpus(const ohs_config *cfg);
+OHS_EXTERN(int) ohs_config_set_pids_limit(ohs_config *cfg, int64_t pids);
+OHS_EXTERN(int64_t) ohs_config_pids_limit(const ohs_config *cfg);
+
+/** Run an init process as PID 1 (HostConfig.Init); default on. */
+OHS_EXTERN(int) ohs_config_set_init(ohs_config *cfg, int enabled);
+OHS_EXTERN(int) ohs_config_init(const ohs_config *cfg);
+
+/** Warnings gathered while the config was built (deprecated or ignored variables). */
+OHS_EXTERN(size_t) ohs_config_warning_count(const ohs_config *cfg);
+OHS_EXTERN(const char *) ohs_config_warning(const ohs_config *cfg, size_t i);
+OHS_EXTERN(int) ohs_config_add_warning(ohs_config *cfg, const char *text);
+
+/**
+ * The exact JSON body of POST /containers/create for this config
+ * (compact, keys in a fixed order).  Free *out with ohs_free().
+ */
+OHS_EXTERN(int) ohs_config_create_body(char **out, const ohs_config *cfg);
+
+/**
+ * The whole resolved configuration as one JSON object: image, user,
+ * workdir, volumes, network, env, warnings, create_body.  Free with ohs_free().
+ */
+OHS_EXTERN(int) ohs_config_to_json(char **out, const ohs_config *cfg);
+
+OHS_END_DECL
+
+#endif

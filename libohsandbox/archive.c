@@ -1,0 +1,4 @@
+/*
+ * archive: (being written)
+ */
+#include "internal.h"

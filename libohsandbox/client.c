@@ -1,0 +1,4 @@
+/*
+ * client: (being written)
+ */
+#include "internal.h"

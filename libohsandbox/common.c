@@ -1,0 +1,145 @@
+/*
+ * common: version, memory, and the small containers every module uses.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ohs_version(void)
+{
+	return OHS_VERSION;
+}
+
+int ohs_version_number(void)
+{
+	return OHS_VERSION_NUMBER;
+}
+
+void ohs_free(void *ptr)
+{
+	free(ptr);
+}
+
+char *ohs__strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+char *ohs__strndup(const char *s, size_t n)
+{
+	return s ? strndup(s, n) : NULL;
+}
+
+char *ohs__sprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out = NULL;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vasprintf(&out, fmt, ap);
+	va_end(ap);
+	return rc < 0 ? NULL : out;
+}
+
+int ohs__strvec_push_owned(ohs__strvec *sv, char *s)
+{
+	if (!s)
+		return ohs__error_oom();
+	if (sv->n == sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 8;
+		char **v = realloc(sv->v, cap * sizeof(*v));
+
+		if (!v) {
+			free(s);
+			return ohs__error_oom();
+		}
+		sv->v = v;
+		sv->cap = cap;
+	}
+	sv->v[sv->n++] = s;
+	return 0;
+}
+
+int ohs__strvec_push(ohs__strvec *sv, const char *s)
+{
+	return ohs__strvec_push_owned(sv, ohs__strdup(s ? s : ""));
+}
+
+int ohs__strvec_dup(ohs__strvec *dst, const ohs__strvec *src)
+{
+	ohs__strvec out = {0};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < src->n; i++) {
+		if ((rc = ohs__strvec_push(&out, src->v[i])) < 0) {
+			ohs__strvec_clear(&out);
+			return rc;
+		}
+	}
+	*dst = out;
+	return 0;
+}
+
+void ohs__strvec_clear(ohs__strvec *sv)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+const char *ohs__strvec_at(const ohs__strvec *sv, size_t i)
+{
+	return sv && i < sv->n ? sv->v[i] : NULL;
+}
+
+int ohs__buf_append(ohs__buf *b, const void *data, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *d;
+
+		while (cap < b->len + len + 1)
+			cap *= 2;
+		d = realloc(b->data, cap);
+		if (!d)
+			return ohs__error_oom();
+		b->data = d;
+		b->cap = cap;
+	}
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int ohs__buf_puts(ohs__buf *b, const char *s)
+{
+	return ohs__buf_append(b, s, strlen(s));
+}
+
+void ohs__buf_clear(ohs__buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+char *ohs__buf_detach(ohs__buf *b)
+{
+	char *d = b->data;
+
+	if (!d)
+		d = strdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return d;
+}

@@ -1,0 +1,4 @@
+/*
+ * config: (being written)
+ */
+#include "internal.h"

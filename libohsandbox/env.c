@@ -1,0 +1,4 @@
+/*
+ * env: (being written)
+ */
+#include "internal.h"

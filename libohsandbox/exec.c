@@ -1,0 +1,4 @@
+/*
+ * exec: (being written)
+ */
+#include "internal.h"

@@ -1,0 +1,55 @@
+/*
+ * Internal helpers shared by every module.  Not installed.
+ */
+#ifndef OHS_INTERNAL_H
+#define OHS_INTERNAL_H
+
+#include "build-config.h" /* autoconf's, from the build tree */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include "ohsandbox.h"
+
+#define OHS_INTERNAL __attribute__((visibility("hidden")))
+#define OHS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define OHS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Set the calling thread's last error; returns `code` for `return ohs__error_set(...)`. */
+int ohs__error_set(int code, const char *fmt, ...) OHS_PRINTF(2, 3);
+int ohs__error_setv(int code, const char *fmt, va_list ap) OHS_PRINTF(2, 0);
+/* Same, with the engine's HTTP status recorded. */
+int ohs__error_set_http(int code, int http_status, const char *fmt, ...) OHS_PRINTF(3, 4);
+/* OHS_ENOMEM with a standard message. */
+int ohs__error_oom(void);
+/* Prefix the current last message with "prefix: " (keeps code and status). */
+void ohs__error_prefix(const char *prefix);
+
+/* NULL-safe strdup/strndup; NULL on OOM (caller reports). */
+char *ohs__strdup(const char *s);
+char *ohs__strndup(const char *s, size_t n);
+/* asprintf into a new string; NULL on OOM. */
+char *ohs__sprintf(const char *fmt, ...) OHS_PRINTF(1, 2);
+
+/* A growable vector of owned strings. */
+typedef struct {
+	char **v;
+	size_t n, cap;
+} ohs__strvec;
+int ohs__strvec_push(ohs__strvec *sv, const char *s);      /* copies s */
+int ohs__strvec_push_owned(ohs__strvec *sv, char *s);      /* takes s */
+int ohs__strvec_dup(ohs__strvec *dst, const ohs__strvec *src);
+void ohs__strvec_clear(ohs__strvec *sv);
+const char *ohs__strvec_at(const ohs__strvec *sv, size_t i); /* NULL when out of range */
+
+/* A growable byte buffer, always NUL-terminated when non-empty. */
+typedef struct {
+	char *data;
+	size_t len, cap;
+} ohs__buf;
+int ohs__buf_append(ohs__buf *b, const void *data, size_t len);
+int ohs__buf_puts(ohs__buf *b, const char *s);
+void ohs__buf_clear(ohs__buf *b);
+/* Hand over the data (NUL-terminated, "" when empty) and reset the buffer. */
+char *ohs__buf_detach(ohs__buf *b);
+
+#endif

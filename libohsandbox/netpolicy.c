@@ -1,0 +1,4 @@
+/*
+ * netpolicy: (being written)
+ */
+#include "internal.h"

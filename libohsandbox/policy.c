@@ -1,0 +1,4 @@
+/*
+ * policy: (being written)
+ */
+#include "internal.h"

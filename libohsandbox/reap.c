@@ -1,0 +1,4 @@
+/*
+ * reap: (being written)
+ */
+#include "internal.h"

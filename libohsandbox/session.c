@@ -1,0 +1,4 @@
+/*
+ * session: (being written)
+ */
+#include "internal.h"

@@ -1,0 +1,4 @@
+/*
+ * stream: (being written)
+ */
+#include "internal.h"

@@ -1,0 +1,4 @@
+/*
+ * volume: (being written)
+ */
+#include "internal.h"

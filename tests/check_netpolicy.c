@@ -1,0 +1,17 @@
+#include "testutil.h"
+
+START_TEST(test_placeholder_netpolicy)
+{
+	ck_assert_str_eq(ohs_version(), OHS_VERSION);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("netpolicy");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_placeholder_netpolicy);
+	suite_add_tcase(s, tc);
+	return ohs_test_run(s);
+}

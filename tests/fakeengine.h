@@ -1,0 +1,3 @@
+#ifndef OHS_FAKEENGINE_H
+#define OHS_FAKEENGINE_H
+#endif

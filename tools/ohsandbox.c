@@ -1,0 +1,3 @@
+#include <stdio.h>
+#include "ohsandbox.h"
+int main(void) { printf("%s\n", ohs_version()); return 0; }
