@@ -1,3 +1,70 @@
 #!/bin/sh
-# (being written)
-exit 0
+# ohsandbox config: human and --json output, exit status 2 and one stderr line
+# naming the variable on invalid input, nothing on stdout then.
+. "${top_srcdir:-.}/tests/lib.sh"
+bin="$top_builddir/tools/ohsandbox"
+[ -x "$bin" ] || fail "ohsandbox not built"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/code" "$tmp/home/proj"
+clean_env() { env -i PATH="$PATH" HOME="$tmp/home" "$@"; }
+
+# A full sample environment, as JSON.
+clean_env SANDBOX_VOLUMES="$tmp/code:/workspace:rw, ~/proj:/data:ro" \
+	SANDBOX_USER_ID=1234 SANDBOX_GROUP_ID=99 \
+	SANDBOX_RUNTIME_BINDING_ADDRESS=127.0.0.1 \
+	SANDBOX_ADDITIONAL_NETWORKS="['net-a', 'net_b']" \
+	AGENT_SERVER_IMAGE_REPOSITORY=ohs-test AGENT_SERVER_IMAGE_TAG=latest \
+	SANDBOX_ENV_FOO=bar \
+	"$bin" config --json >"$tmp/out.json" 2>"$tmp/err" || fail "config --json failed: $(cat "$tmp/err")"
+python3 - "$tmp" <<'PY' || fail "config --json output is wrong: $(cat "$tmp/out.json")"
+import json, sys
+tmp = sys.argv[1]
+d = json.load(open(tmp + "/out.json"))
+for k in ("image", "user", "workdir", "volumes", "network", "env", "warnings", "create_body"):
+    assert k in d, "missing key " + k
+assert d["image"] == "ohs-test:latest", d["image"]
+assert d["user"] == "1234:99", d["user"]
+assert d["workdir"] == "/workspace"
+v = d["volumes"]
+assert v[0] == {"type": "bind", "source": tmp + "/code", "target": "/workspace", "mode": "rw"}, v[0]
+assert v[1] == {"type": "bind", "source": tmp + "/home/proj", "target": "/data", "mode": "ro"}, v[1]
+n = d["network"]
+assert n["binding_address"] == "127.0.0.1" and n["additional_networks"] == ["net-a", "net_b"], n
+assert "FOO=bar" in d["env"], d["env"]
+assert d["warnings"] == [], d["warnings"]
+b = d["create_body"]
+assert b["Image"] == "ohs-test:latest" and b["User"] == "1234:99" and b["WorkingDir"] == "/workspace"
+assert b["HostConfig"]["Init"] is True
+PY
+[ -s "$tmp/err" ] && fail "config --json wrote to stderr: $(cat "$tmp/err")"
+
+# Human form mentions the same facts.
+clean_env SANDBOX_VOLUMES="$tmp/code:/workspace" "$bin" config >"$tmp/out.txt" || fail "config failed"
+grep -q "$tmp/code -> /workspace (rw)" "$tmp/out.txt" || fail "human output lacks the mount: $(cat "$tmp/out.txt")"
+
+# Deprecated WORKSPACE_BASE gives a warning with the SANDBOX_VOLUMES equivalent.
+clean_env WORKSPACE_BASE="$tmp/code" "$bin" config --json >"$tmp/out.json" || fail "WORKSPACE_BASE failed"
+grep -q "SANDBOX_VOLUMES=$tmp/code:/workspace:rw" "$tmp/out.json" || fail "no deprecation warning: $(cat "$tmp/out.json")"
+
+# Invalid input: status 2, one line on stderr naming the variable, nothing on stdout.
+check_bad() { # VAR=value expected-substring
+	clean_env "$1" "$bin" config --json >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] || fail "$1: exit status $rc, expected 2"
+	[ -s "$tmp/out" ] && fail "$1: wrote to stdout: $(cat "$tmp/out")"
+	[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$1: expected one line on stderr, got: $(cat "$tmp/err")"
+	grep -q -- "$2" "$tmp/err" || fail "$1: stderr does not name \"$2\": $(cat "$tmp/err")"
+}
+check_bad 'SANDBOX_VOLUMES=/a:/b:rx' 'SANDBOX_VOLUMES entry 1'
+check_bad 'SANDBOX_VOLUMES=/a:/w,/data:data:ro' 'SANDBOX_VOLUMES entry 2 ("/data:data:ro")'
+check_bad 'SANDBOX_USER_ID=-5' 'SANDBOX_USER_ID'
+check_bad 'SANDBOX_RUNTIME_BINDING_ADDRESS=localhost' 'SANDBOX_RUNTIME_BINDING_ADDRESS'
+check_bad 'SANDBOX_ADDITIONAL_NETWORKS=a,b' 'SANDBOX_ADDITIONAL_NETWORKS'
+check_bad 'SANDBOX_USE_HOST_NETWORK=maybe' 'SANDBOX_USE_HOST_NETWORK'
+check_bad 'AGENT_SERVER_IMAGE_TAG=bad tag' 'AGENT_SERVER_IMAGE_TAG'
+
+# Usage errors are status 2 too.
+"$bin" config --bogus >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option: expected status 2"
+"$bin" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown command: expected status 2"
+echo "ok: ohsandbox config"

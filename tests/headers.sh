@@ -1,3 +1,22 @@
 #!/bin/sh
-# (being written)
-exit 0
+# Every public header compiles on its own, as C and as C++, and declares no
+# symbol outside the ohs_/OHS_ namespaces.
+. "${top_srcdir:-.}/tests/lib.sh"
+inc="-I$top_srcdir/include -I$top_builddir/include"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for h in "$top_srcdir"/include/ohsandbox.h "$top_srcdir"/include/ohsandbox/*.h; do
+	name=${h#"$top_srcdir"/include/}
+	printf '#include <%s>\n#include <%s>\nint main(void){return 0;}\n' "$name" "$name" >"$tmp/t.c"
+	${CC:-cc} -std=c99 -Wall -Wextra -Werror -pedantic $inc -c "$tmp/t.c" -o "$tmp/t.o" ||
+		fail "$name does not compile on its own (or twice) as C99"
+	if command -v c++ >/dev/null 2>&1; then
+		cp "$tmp/t.c" "$tmp/t.cc"
+		c++ -Wall -Werror $inc -c "$tmp/t.cc" -o "$tmp/t.o" || fail "$name does not compile as C++"
+	fi
+done
+# No public identifier outside the namespaces.
+bad=$(cat "$top_srcdir"/include/ohsandbox/*.h | grep -E '^(typedef|OHS_EXTERN|#define)' |
+	grep -vE 'ohs_|OHS_|OHSANDBOX_' || true)
+[ -z "$bad" ] || fail "public declarations outside the ohs_/OHS_ namespace: $bad"
+echo "ok: headers are self-contained and namespaced"

@@ -1,0 +1,56 @@
+#!/bin/sh
+# The test command: installs what it needs, starts a local Docker engine and
+# registry, builds, and runs every test (unit, integration against the real
+# engine, ABI, symbols, man pages, valgrind, distcheck).  Exits non-zero when
+# any test fails.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${OHS_BUILD_DIR:-$top/build}
+cd "$top"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "dependencies"
+scripts/deps.sh
+step "build"
+scripts/build.sh
+step "engine, test image and local registry"
+scripts/engine.sh
+
+export OHS_REQUIRE_ENGINE=1
+export OHS_TEST_REGISTRY=127.0.0.1:5000
+status=0
+
+step "make check (unit + integration against the real engine)"
+if ! make -C "$build" -j2 check; then
+	status=1
+	for f in "$build"/tests/*.log; do
+		case "$f" in *test-suite.log) continue ;; esac
+		grep -qE '^(FAIL|ERROR)' "${f%.log}.trs" 2>/dev/null && { echo "--- $f"; tail -n 60 "$f"; }
+	done
+fi
+
+step "valgrind memcheck (unit suites, CK_FORK=no)"
+for t in check_error check_volume check_netpolicy check_config check_env check_stream check_policy; do
+	if ! CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+		--error-exitcode=99 "$build/tests/$t" >"$build/tests/$t.vg.log" 2>&1; then
+		echo "FAIL: valgrind $t"; tail -n 40 "$build/tests/$t.vg.log"; status=1
+	else
+		echo "PASS: valgrind $t"
+	fi
+done
+
+step "make distcheck (integration suites skip there: they ran above)"
+if ! env -u OHS_REQUIRE_ENGINE DOCKER_HOST=unix:///nonexistent/ohs-distcheck.sock \
+	make -C "$build" distcheck >"$build/distcheck.log" 2>&1; then
+	tail -n 60 "$build/distcheck.log"; echo "FAIL: make distcheck"; status=1
+else
+	echo "PASS: make distcheck"
+fi
+
+if [ $status -ne 0 ]; then
+	echo "tests FAILED"
+else
+	echo "all tests passed"
+fi
+exit $status
