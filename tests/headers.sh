@@ -15,8 +15,16 @@ for h in "$top_srcdir"/include/ohsandbox.h "$top_srcdir"/include/ohsandbox/*.h; 
 		c++ -Wall -Werror $inc -c "$tmp/t.cc" -o "$tmp/t.o" || fail "$name does not compile as C++"
 	fi
 done
-# No public identifier outside the namespaces.
-bad=$(cat "$top_srcdir"/include/ohsandbox/*.h | grep -E '^(typedef|OHS_EXTERN|#define)' |
-	grep -vE 'ohs_|OHS_|OHSANDBOX_' || true)
-[ -z "$bad" ] || fail "public declarations outside the ohs_/OHS_ namespace: $bad"
+# No public identifier outside the namespaces: typedef names, enum constants,
+# function names and macros.
+names=$(cat "$top_srcdir"/include/ohsandbox/*.h "$top_srcdir"/include/ohsandbox.h | sed -n \
+	-e 's/^typedef [^(]*[ *]\([A-Za-z_][A-Za-z0-9_]*\);$/\1/p' \
+	-e 's/^typedef [^(]*(\*\([A-Za-z_][A-Za-z0-9_]*\)).*/\1/p' \
+	-e 's/^} *\([A-Za-z_][A-Za-z0-9_]*\);$/\1/p' \
+	-e 's/^[[:space:]]*\([A-Z][A-Z0-9_]*\) = .*/\1/p' \
+	-e 's/^OHS_EXTERN([^)]*) *\([A-Za-z_][A-Za-z0-9_]*\)(.*/\1/p' \
+	-e 's/^# *define  *\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p')
+[ -n "$names" ] || fail "found no public identifiers: the check is broken"
+bad=$(printf '%s\n' $names | grep -vE '^(ohs_|OHS_|OHSANDBOX_)' || true)
+[ -z "$bad" ] || fail "public identifiers outside the ohs_/OHS_ namespace: $bad"
 echo "ok: headers are self-contained and namespaced"
