@@ -91,6 +91,16 @@ int ohs__demux_feed(ohs__demux *d, const char *data, size_t len);
 /* Non-zero when the stream ended inside a frame (truncated stream). */
 int ohs__demux_partial(const ohs__demux *d);
 
+/*
+ * Map an HTTP status >= 400 and its body to OHS_E* (400 EINVAL, 401/403
+ * EPERM, 404 ENOTFOUND, 409 ECONFLICT, 5xx EENGINE, else ERROR) with the
+ * message "<what>: <engine's message>" and the status recorded; 0 below 400.
+ */
+int ohs__client_status_error(long status, const char *body, size_t len, const char *what);
+
+/* New connections the client's kept-alive handle has opened so far (tests). */
+long ohs__client_num_connects(ohs_client *c);
+
 /* URL-escape one path or query component; free with free(). */
 char *ohs__client_escape(const char *s);
 
