@@ -33,6 +33,15 @@ OHS_EXTERN(const char *) ohs_config_image(const ohs_config *cfg);
 OHS_EXTERN(int) ohs_config_set_user(ohs_config *cfg, const char *user);
 OHS_EXTERN(const char *) ohs_config_user(const ohs_config *cfg);
 
+/**
+ * The sandbox's main command (create body "Cmd"): a NULL-terminated argv,
+ * or NULL/empty to use the image's default command.  Agent commands run
+ * beside it through ohs_session_exec(); it only has to keep running.
+ */
+OHS_EXTERN(int) ohs_config_set_command(ohs_config *cfg, const char *const *argv);
+OHS_EXTERN(size_t) ohs_config_command_count(const ohs_config *cfg);
+OHS_EXTERN(const char *) ohs_config_command(const ohs_config *cfg, size_t i);
+
 /** Absolute container path; default /workspace. */
 OHS_EXTERN(int) ohs_config_set_workdir(ohs_config *cfg, const char *path);
 OHS_EXTERN(const char *) ohs_config_workdir(const ohs_config *cfg);

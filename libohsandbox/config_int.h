@@ -1,0 +1,41 @@
+/*
+ * config: internal helpers shared with env (image grammar) and with the
+ * modules that consume the create body (session, policy).  Not installed.
+ */
+#ifndef OHS_CONFIG_INT_H
+#define OHS_CONFIG_INT_H
+
+#include "internal.h" /* first: build-config.h sets the feature macros */
+#include <jansson.h>
+
+/*
+ * Validate a full image reference ("[domain[:port]/]path[:tag][@digest]").
+ * On error sets a message `image reference "REF": <what is wrong>` and
+ * returns OHS_EINVAL.
+ */
+int ohs__image_check(const char *ref) OHS_INTERNAL;
+
+/* Validate a repository name only (no tag, no digest). */
+int ohs__image_check_repository(const char *repo) OHS_INTERNAL;
+
+/* Validate a tag only. */
+int ohs__image_check_tag(const char *tag) OHS_INTERNAL;
+
+/*
+ * Split the build's default image into repository and tag (at the last ':'
+ * after the last '/'; a digest is dropped; no tag gives "latest").  Both
+ * strings are newly allocated; returns 0 or OHS_ENOMEM.
+ */
+int ohs__image_split_default(char **repo, char **tag) OHS_INTERNAL;
+
+/*
+ * The create body as a new jansson object (the same object that
+ * ohs_config_create_body() serialises).  0 or a negative OHS_E* with the
+ * error set; *out is NULL on error.
+ */
+int ohs__config_create_body_json(json_t **out, const ohs_config *cfg) OHS_INTERNAL;
+
+/* Whether `s` is well-formed UTF-8. */
+int ohs__utf8_ok(const char *s) OHS_INTERNAL;
+
+#endif
