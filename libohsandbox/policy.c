@@ -1,4 +1,1872 @@
 /*
- * policy: (being written)
+ * policy: CIS-based checks over the exact create body, profiles, modes and
+ * the hardened rewrite.  Pure: no I/O (getenv("HOME") only).  See
+ * ohs_policy_new(3) and ohsandbox-policy(7).
  */
 #include "internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#define DEF_MEMORY (4LL * 1024 * 1024 * 1024)
+#define DEF_NANO_CPUS (2LL * 1000 * 1000 * 1000)
+#define DEF_PIDS 4096
+#define DEF_USER "65534:65534"
+
+#define PROFILE_NAMES "\"permissive\", \"default\" or \"hardened\""
+#define MODE_NAMES "\"enforce\" or \"warn\""
+
+struct ohs_policy {
+	ohs_security_profile profile;
+	ohs_security_mode mode;
+	char *home;
+	char *user;
+	int64_t memory, nano_cpus, pids;
+};
+
+enum sev { SEV_LOW = 1, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
+
+static const char *const sev_names[] = { "", "low", "medium", "high", "critical" };
+
+/* Every check; the order is the order of the man7 page. */
+enum check {
+	C_PRIVILEGED,
+	C_SOCKET,
+	C_SENSITIVE,
+	C_HOME_RW,
+	C_PID,
+	C_CAPADD,
+	C_CAPDROP,
+	C_NET,
+	C_IPC,
+	C_UTS,
+	C_USERNS,
+	C_CGROUPNS,
+	C_SECCOMP,
+	C_APPARMOR,
+	C_LABEL,
+	C_SYSPATHS,
+	C_NNP,
+	C_ROOTFS,
+	C_PORT_ALL,
+	C_PUBLISH_ALL,
+	C_PORT_PRIV,
+	C_MEMORY,
+	C_CPU,
+	C_PIDS,
+	C_DEVICES,
+	C_PROPAGATION,
+	C_ROOT_USER,
+	C_CREDENTIALS,
+	C_SECRET_ENV,
+	C_VOLUMES_FROM,
+	C__COUNT
+};
+
+typedef struct {
+	const char *id;
+	enum sev sev;
+	const char *title;
+	const char *remediation;
+} check_def;
+
+static const check_def checks[C__COUNT] = {
+	[C_PRIVILEGED] = { "5.4", SEV_CRITICAL, "privileged container (all devices, all capabilities, no confinement)",
+		"remove HostConfig.Privileged; add only the capabilities or devices needed" },
+	[C_SOCKET] = { "5.31", SEV_CRITICAL, "container runtime socket mounted (full control of the host), even read-only",
+		"do not mount the Docker, Podman, containerd or CRI-O socket or a directory holding it" },
+	[C_SENSITIVE] = { "5.5", SEV_CRITICAL, "sensitive host system directory mounted",
+		"do not mount /, /boot, /dev, /etc, /lib, /proc, /sys, /usr (or below); mount a project directory instead" },
+	[C_HOME_RW] = { "ohs-home-writable", SEV_CRITICAL, "$HOME or one of its ancestors mounted writable: the agent can delete or change any of the user's files",
+		"mount only the project directory, or mount $HOME read-only" },
+	[C_PID] = { "5.15", SEV_CRITICAL, "host PID namespace shared (host processes visible and signalable)",
+		"remove HostConfig.PidMode \"host\"" },
+	[C_CAPADD] = { "5.3", SEV_HIGH, "capability added beyond Docker's default set",
+		"remove the capability from HostConfig.CapAdd" },
+	[C_CAPDROP] = { "5.3", SEV_MEDIUM, "capabilities not dropped (HostConfig.CapDrop lacks \"ALL\")",
+		"set HostConfig.CapDrop to [\"ALL\"] and add back only the capabilities needed (the hardened profile does this)" },
+	[C_NET] = { "5.9", SEV_HIGH, "host network namespace shared",
+		"use a bridge or an internal network instead of \"host\"" },
+	[C_IPC] = { "5.16", SEV_HIGH, "host IPC namespace shared",
+		"remove HostConfig.IpcMode \"host\"" },
+	[C_UTS] = { "5.20", SEV_HIGH, "host UTS namespace shared",
+		"remove HostConfig.UTSMode \"host\"" },
+	[C_USERNS] = { "5.30", SEV_HIGH, "host user namespace shared (daemon user-namespace remapping disabled)",
+		"remove HostConfig.UsernsMode \"host\"" },
+	[C_CGROUPNS] = { "ohs-cgroupns-host", SEV_HIGH, "host cgroup namespace shared",
+		"remove HostConfig.CgroupnsMode \"host\" (use \"private\")" },
+	[C_SECCOMP] = { "5.21", SEV_HIGH, "seccomp profile disabled",
+		"remove \"seccomp=unconfined\" from HostConfig.SecurityOpt" },
+	[C_APPARMOR] = { "5.1", SEV_HIGH, "AppArmor profile disabled",
+		"remove \"apparmor=unconfined\" from HostConfig.SecurityOpt" },
+	[C_LABEL] = { "5.2", SEV_HIGH, "SELinux labelling disabled",
+		"remove \"label=disable\" from HostConfig.SecurityOpt" },
+	[C_SYSPATHS] = { "ohs-systempaths-unconfined", SEV_HIGH, "masked /proc and /sys paths exposed",
+		"remove \"systempaths=unconfined\" from HostConfig.SecurityOpt" },
+	[C_NNP] = { "5.25", SEV_MEDIUM, "processes may gain privileges (no-new-privileges not set)",
+		"add \"no-new-privileges:true\" to HostConfig.SecurityOpt (the hardened profile does this)" },
+	[C_ROOTFS] = { "5.12", SEV_LOW, "root filesystem writable",
+		"set HostConfig.ReadonlyRootfs true with a Tmpfs for /tmp, if the image allows it" },
+	[C_PORT_ALL] = { "5.13", SEV_HIGH, "port published on all host interfaces (empty HostIp means 0.0.0.0)",
+		"bind to 127.0.0.1 (SANDBOX_RUNTIME_BINDING_ADDRESS=127.0.0.1; the hardened profile does this)" },
+	[C_PUBLISH_ALL] = { "ohs-publish-all", SEV_HIGH, "every exposed port published on all host interfaces",
+		"remove HostConfig.PublishAllPorts and publish the ports needed on 127.0.0.1 (the hardened profile does this)" },
+	[C_PORT_PRIV] = { "5.7", SEV_MEDIUM, "privileged host port (below 1025) mapped",
+		"publish on a host port above 1024" },
+	[C_MEMORY] = { "5.10", SEV_MEDIUM, "no memory limit",
+		"set HostConfig.Memory (ohs_config_set_memory_limit; the hardened profile supplies a default)" },
+	[C_CPU] = { "5.11", SEV_MEDIUM, "no CPU limit",
+		"set HostConfig.NanoCpus (ohs_config_set_nano_cpus; the hardened profile supplies a default)" },
+	[C_PIDS] = { "5.28", SEV_MEDIUM, "no pids limit (fork bombs reach the host)",
+		"set HostConfig.PidsLimit (ohs_config_set_pids_limit; the hardened profile supplies a default)" },
+	[C_DEVICES] = { "5.17", SEV_HIGH, "host device exposed",
+		"remove the entry from HostConfig.Devices, DeviceRequests or DeviceCgroupRules" },
+	[C_PROPAGATION] = { "5.19", SEV_MEDIUM, "shared mount propagation",
+		"use private propagation (the default) for the mount" },
+	[C_ROOT_USER] = { "4.1", SEV_HIGH, "container runs as root",
+		"set User to a non-root \"UID:GID\" (SANDBOX_USER_ID; the hardened profile uses its default user)" },
+	[C_CREDENTIALS] = { "ohs-credentials", SEV_HIGH, "credential folder of $HOME mounted (or a directory holding one)",
+		"do not mount ~/.ssh, ~/.docker, ~/.aws, ~/.kube, ~/.gnupg, ~/.azure, ~/.config/gcloud, ~/.config/gh, ~/.netrc, ~/.git-credentials or a parent of them" },
+	[C_SECRET_ENV] = { "ohs-secret-env", SEV_LOW, "environment variable name looks like a secret",
+		"pass only the secrets the agent needs; prefer short-lived, narrowly scoped tokens" },
+	[C_VOLUMES_FROM] = { "ohs-volumes-from", SEV_HIGH, "volumes of another container mounted (not checkable)",
+		"remove HostConfig.VolumesFrom; mount the needed paths explicitly" },
+};
+
+typedef struct {
+	enum check check;
+	char *field;
+	char *value;
+	char *message;
+	int refused;
+	int fixed;
+} finding;
+
+struct ohs_findings {
+	ohs_security_profile profile;
+	ohs_security_mode mode;
+	finding *v;
+	size_t n, cap;
+	size_t refused;
+};
+
+/* ------------------------------------------------------------ names */
+
+static const char *const profile_names[] = { "permissive", "default", "hardened" };
+static const char *const mode_names[] = { "enforce", "warn" };
+
+int ohs_policy_profile_from_name(ohs_security_profile *out, const char *name)
+{
+	size_t i;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_profile_from_name: out is NULL");
+	if (!name)
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_policy_profile_from_name: name is NULL; expected " PROFILE_NAMES);
+	for (i = 0; i < OHS_ARRAY_SIZE(profile_names); i++) {
+		if (strcmp(name, profile_names[i]) == 0) {
+			*out = (ohs_security_profile)i;
+			return 0;
+		}
+	}
+	return ohs__error_set(OHS_EINVAL, "security profile \"%s\" is unknown; expected " PROFILE_NAMES, name);
+}
+
+int ohs_policy_mode_from_name(ohs_security_mode *out, const char *name)
+{
+	size_t i;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_mode_from_name: out is NULL");
+	if (!name)
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_policy_mode_from_name: name is NULL; expected " MODE_NAMES);
+	for (i = 0; i < OHS_ARRAY_SIZE(mode_names); i++) {
+		if (strcmp(name, mode_names[i]) == 0) {
+			*out = (ohs_security_mode)i;
+			return 0;
+		}
+	}
+	return ohs__error_set(OHS_EINVAL, "security mode \"%s\" is unknown; expected " MODE_NAMES, name);
+}
+
+const char *ohs_policy_profile_name(ohs_security_profile profile)
+{
+	return (unsigned)profile < OHS_ARRAY_SIZE(profile_names) ? profile_names[profile] : NULL;
+}
+
+const char *ohs_policy_mode_name(ohs_security_mode mode)
+{
+	return (unsigned)mode < OHS_ARRAY_SIZE(mode_names) ? mode_names[mode] : NULL;
+}
+
+/* ------------------------------------------------------------ paths */
+
+/*
+ * Lexically clean an absolute path: "//" and "/./" collapse, ".." removes
+ * the previous component, trailing slashes go.  NULL (no error) when the
+ * path is not absolute; sets *oom on allocation failure.
+ */
+static char *path_clean(const char *in, int *oom)
+{
+	size_t len, o = 0;
+	const char *p = in;
+	char *out;
+
+	*oom = 0;
+	if (!in || in[0] != '/')
+		return NULL;
+	len = strlen(in);
+	out = malloc(len + 2);
+	if (!out) {
+		*oom = 1;
+		return NULL;
+	}
+	while (*p) {
+		const char *s;
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		s = p;
+		while (*p && *p != '/')
+			p++;
+		n = (size_t)(p - s);
+		if (n == 1 && s[0] == '.')
+			continue;
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			/* drop the last component and its slash ("/.." stays "/") */
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			continue;
+		}
+		out[o++] = '/';
+		memcpy(out + o, s, n);
+		o += n;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
+}
+
+/* path == base or path below base (both clean). */
+static int path_under(const char *path, const char *base)
+{
+	size_t n = strlen(base);
+
+	if (strcmp(base, "/") == 0)
+		return 1;
+	return strncmp(path, base, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/*
+ * path (clean) is the same as or an ancestor of a path matching pattern,
+ * whose "*" components match any one component.
+ */
+static int path_covers_pattern(const char *path, const char *pattern)
+{
+	const char *a = path, *b = pattern;
+
+	if (strcmp(path, "/") == 0)
+		return 1;
+	for (;;) {
+		size_t na, nb;
+
+		while (*a == '/')
+			a++;
+		while (*b == '/')
+			b++;
+		if (!*a)
+			return 1;
+		if (!*b)
+			return 0;
+		na = strcspn(a, "/");
+		nb = strcspn(b, "/");
+		if (!(nb == 1 && b[0] == '*') && (na != nb || strncmp(a, b, na) != 0))
+			return 0;
+		a += na;
+		b += nb;
+	}
+}
+
+static const char *const sensitive_paths[] = {
+	"/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr",
+	"/bin", "/sbin", "/lib64", "/var/lib/docker",
+};
+
+static const char *const socket_paths[] = {
+	"/var/run/docker.sock", "/run/docker.sock",
+	"/run/user/*/docker.sock",
+	"/run/podman/podman.sock", "/var/run/podman/podman.sock",
+	"/run/user/*/podman/podman.sock",
+	"/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock",
+	"/run/crio/crio.sock", "/var/run/crio/crio.sock",
+	"/run/buildkit/buildkitd.sock",
+};
+
+static const char *const socket_names[] = {
+	"docker.sock", "podman.sock", "containerd.sock", "crio.sock", "buildkitd.sock",
+	"cri-dockerd.sock", "dockershim.sock",
+};
+
+static const char *const credential_dirs[] = {
+	".ssh", ".docker", ".aws", ".kube", ".gnupg", ".azure", ".config/gcloud", ".config/gh",
+	".netrc", ".git-credentials",
+};
+
+static int is_sensitive(const char *path)
+{
+	size_t i;
+
+	if (strcmp(path, "/") == 0)
+		return 1;
+	for (i = 0; i < OHS_ARRAY_SIZE(sensitive_paths); i++)
+		if (path_under(path, sensitive_paths[i]))
+			return 1;
+	return 0;
+}
+
+static int is_socket(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	for (i = 0; i < OHS_ARRAY_SIZE(socket_paths); i++)
+		if (path_covers_pattern(path, socket_paths[i]))
+			return 1;
+	base = base ? base + 1 : path;
+	for (i = 0; i < OHS_ARRAY_SIZE(socket_names); i++)
+		if (strcmp(base, socket_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ policy */
+
+static int set_str(char **dst, const char *s)
+{
+	char *d = NULL;
+
+	if (s && !(d = ohs__strdup(s)))
+		return ohs__error_oom();
+	free(*dst);
+	*dst = d;
+	return 0;
+}
+
+int ohs_policy_new(ohs_policy **out, const char *profile, const char *mode)
+{
+	ohs_policy *p;
+	ohs_security_profile pr = OHS_PROFILE_DEFAULT;
+	ohs_security_mode mo = OHS_MODE_ENFORCE;
+	const char *home = getenv("HOME");
+	int rc;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_new: out is NULL");
+	*out = NULL;
+	if (profile && (rc = ohs_policy_profile_from_name(&pr, profile)) < 0)
+		return rc;
+	if (mode && (rc = ohs_policy_mode_from_name(&mo, mode)) < 0)
+		return rc;
+	if (!(p = calloc(1, sizeof(*p))))
+		return ohs__error_oom();
+	p->profile = pr;
+	p->mode = mo;
+	p->memory = DEF_MEMORY;
+	p->nano_cpus = DEF_NANO_CPUS;
+	p->pids = DEF_PIDS;
+	if ((rc = set_str(&p->user, DEF_USER)) < 0) {
+		ohs_policy_free(p);
+		return rc;
+	}
+	/* A relative or empty $HOME is ignored: the home checks then cover "/" only. */
+	if (home && home[0] == '/' && (rc = ohs_policy_set_home(p, home)) < 0) {
+		ohs_policy_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+int ohs_policy_dup(ohs_policy **out, const ohs_policy *p)
+{
+	ohs_policy *d;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_dup: out is NULL");
+	*out = NULL;
+	if (!p)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_dup: p is NULL");
+	if (!(d = calloc(1, sizeof(*d))))
+		return ohs__error_oom();
+	*d = *p;
+	d->home = NULL;
+	d->user = NULL;
+	if (set_str(&d->home, p->home) < 0 || set_str(&d->user, p->user) < 0) {
+		ohs_policy_free(d);
+		return OHS_ENOMEM;
+	}
+	*out = d;
+	return 0;
+}
+
+void ohs_policy_free(ohs_policy *p)
+{
+	if (!p)
+		return;
+	free(p->home);
+	free(p->user);
+	free(p);
+}
+
+const char *ohs_policy_profile(const ohs_policy *p)
+{
+	return p ? ohs_policy_profile_name(p->profile) : NULL;
+}
+
+const char *ohs_policy_mode(const ohs_policy *p)
+{
+	return p ? ohs_policy_mode_name(p->mode) : NULL;
+}
+
+int ohs_policy_set_home(ohs_policy *p, const char *home)
+{
+	char *clean;
+	int oom;
+
+	if (!p)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_set_home: p is NULL");
+	if (!home) {
+		free(p->home);
+		p->home = NULL;
+		return 0;
+	}
+	clean = path_clean(home, &oom);
+	if (oom)
+		return ohs__error_oom();
+	if (!clean)
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_policy_set_home: home \"%s\" must be an absolute path", home);
+	free(p->home);
+	p->home = clean;
+	return 0;
+}
+
+const char *ohs_policy_home(const ohs_policy *p)
+{
+	return p ? p->home : NULL;
+}
+
+int ohs_policy_set_default_limits(ohs_policy *p, int64_t memory_bytes, int64_t nano_cpus, int64_t pids)
+{
+	if (!p)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_set_default_limits: p is NULL");
+	if (memory_bytes < 0)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_set_default_limits: memory_bytes %lld is negative; "
+			"expected 0 (no default) or a positive byte count", (long long)memory_bytes);
+	if (nano_cpus < 0)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_set_default_limits: nano_cpus %lld is negative; "
+			"expected 0 (no default) or a positive count of 1e-9 CPUs", (long long)nano_cpus);
+	if (pids < 0)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_set_default_limits: pids %lld is negative; "
+			"expected 0 (no default) or a positive process count", (long long)pids);
+	p->memory = memory_bytes;
+	p->nano_cpus = nano_cpus;
+	p->pids = pids;
+	return 0;
+}
+
+int ohs_policy_default_limits(int64_t *memory_bytes, int64_t *nano_cpus, int64_t *pids, const ohs_policy *p)
+{
+	if (!p)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_default_limits: p is NULL");
+	if (memory_bytes)
+		*memory_bytes = p->memory;
+	if (nano_cpus)
+		*nano_cpus = p->nano_cpus;
+	if (pids)
+		*pids = p->pids;
+	return 0;
+}
+
+static int user_is_root(const char *user)
+{
+	size_t n;
+	size_t i;
+
+	if (!user || !*user)
+		return 1;
+	n = strcspn(user, ":");
+	if (n == 4 && strncmp(user, "root", 4) == 0)
+		return 1;
+	if (n == 0)
+		return 1; /* ":gid" runs as the image's user: root unless the image says otherwise */
+	for (i = 0; i < n; i++)
+		if (user[i] != '0')
+			return 0;
+	return 1;
+}
+
+int ohs_policy_set_default_user(ohs_policy *p, const char *user)
+{
+	if (!p)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_set_default_user: p is NULL");
+	if (user && *user && user_is_root(user))
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_set_default_user: user \"%s\" is root; "
+			"expected a non-root \"UID[:GID]\" or user name", user);
+	return set_str(&p->user, user && *user ? user : NULL);
+}
+
+const char *ohs_policy_default_user(const ohs_policy *p)
+{
+	return p ? p->user : NULL;
+}
+
+/* ------------------------------------------------------------ findings */
+
+static void finding_clear(finding *f)
+{
+	free(f->field);
+	free(f->value);
+	free(f->message);
+}
+
+void ohs_findings_free(ohs_findings *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->n; i++)
+		finding_clear(&f->v[i]);
+	free(f->v);
+	free(f);
+}
+
+static int refuses(ohs_security_profile profile, enum sev sev)
+{
+	switch (profile) {
+	case OHS_PROFILE_DEFAULT: return sev >= SEV_CRITICAL;
+	case OHS_PROFILE_HARDENED: return sev >= SEV_HIGH;
+	default: return 0;
+	}
+}
+
+/* Append a finding (takes nothing; copies field and value). */
+static int findings_add(ohs_findings *f, enum check c, const char *field, const char *value, int fixed)
+{
+	finding *x;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		finding *v = realloc(f->v, cap * sizeof(*v));
+
+		if (!v)
+			return ohs__error_oom();
+		f->v = v;
+		f->cap = cap;
+	}
+	x = &f->v[f->n];
+	memset(x, 0, sizeof(*x));
+	x->check = c;
+	x->fixed = fixed;
+	x->refused = !fixed && refuses(f->profile, checks[c].sev);
+	x->field = ohs__strdup(field);
+	x->value = ohs__strdup(value ? value : "");
+	x->message = ohs__sprintf("%s (%s): %s: %s=\"%s\"", checks[c].id, sev_names[checks[c].sev],
+		checks[c].title, field, value ? value : "");
+	if (!x->field || !x->value || !x->message) {
+		finding_clear(x);
+		return ohs__error_oom();
+	}
+	f->n++;
+	if (x->refused)
+		f->refused++;
+	return 0;
+}
+
+static ohs_findings *findings_new(const ohs_policy *p)
+{
+	ohs_findings *f = calloc(1, sizeof(*f));
+
+	if (f) {
+		f->profile = p->profile;
+		f->mode = p->mode;
+	}
+	return f;
+}
+
+size_t ohs_findings_count(const ohs_findings *f)
+{
+	return f ? f->n : 0;
+}
+
+size_t ohs_findings_refused_count(const ohs_findings *f)
+{
+	return f ? f->refused : 0;
+}
+
+#define FINDING(f, i) ((f) && (i) < (f)->n ? &(f)->v[i] : NULL)
+
+const char *ohs_findings_id(const ohs_findings *f, size_t i)
+{
+	const finding *x = FINDING(f, i);
+	return x ? checks[x->check].id : NULL;
+}
+
+const char *ohs_findings_severity(const ohs_findings *f, size_t i)
+{
+	const finding *x = FINDING(f, i);
+	return x ? sev_names[checks[x->check].sev] : NULL;
+}
+
+const char *ohs_findings_field(const ohs_findings *f, size_t i)
+{
+	const finding *x = FINDING(f, i);
+	return x ? x->field : NULL;
+}
+
+const char *ohs_findings_value(const ohs_findings *f, size_t i)
+{
+	const finding *x = FINDING(f, i);
+	return x ? x->value : NULL;
+}
+
+const char *ohs_findings_message(const ohs_findings *f, size_t i)
+{
+	const finding *x = FINDING(f, i);
+	return x ? x->message : NULL;
+}
+
+const char *ohs_findings_remediation(const ohs_findings *f, size_t i)
+{
+	const finding *x = FINDING(f, i);
+	return x ? checks[x->check].remediation : NULL;
+}
+
+int ohs_findings_refused(const ohs_findings *f, size_t i)
+{
+	const finding *x = FINDING(f, i);
+	return x ? x->refused : 0;
+}
+
+int ohs_findings_fixed(const ohs_findings *f, size_t i)
+{
+	const finding *x = FINDING(f, i);
+	return x ? x->fixed : 0;
+}
+
+int ohs_findings_to_json(char **out, const ohs_findings *f)
+{
+	json_t *root, *arr;
+	size_t i;
+	char *s;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_findings_to_json: out is NULL");
+	*out = NULL;
+	if (!f)
+		return ohs__error_set(OHS_EINVAL, "ohs_findings_to_json: f is NULL");
+	root = json_object();
+	arr = json_array();
+	if (!root || !arr)
+		goto oom;
+	if (json_object_set_new(root, "profile", json_string(ohs_policy_profile_name(f->profile))) ||
+	    json_object_set_new(root, "mode", json_string(ohs_policy_mode_name(f->mode))) ||
+	    json_object_set_new(root, "refused", json_integer((json_int_t)f->refused)) ||
+	    json_object_set(root, "findings", arr))
+		goto oom;
+	for (i = 0; i < f->n; i++) {
+		const finding *x = &f->v[i];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}",
+			"id", checks[x->check].id, "severity", sev_names[checks[x->check].sev],
+			"field", x->field, "value", x->value, "message", x->message,
+			"remediation", checks[x->check].remediation,
+			"refused", x->refused, "fixed", x->fixed);
+
+		if (!o || json_array_append_new(arr, o))
+			goto oom;
+	}
+	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!s)
+		goto oom;
+	json_decref(arr);
+	json_decref(root);
+	*out = s;
+	return 0;
+oom:
+	json_decref(arr);
+	json_decref(root);
+	return ohs__error_oom();
+}
+
+/* ------------------------------------------------------------ body access */
+
+typedef struct {
+	const ohs_policy *p;
+	ohs_findings *f;
+} ctx;
+
+static int type_error(const char *path, const char *expected, const json_t *v)
+{
+	static const char *const names[] = { "object", "array", "string", "integer", "real", "true",
+		"false", "null" };
+	int t = (int)json_typeof(v);
+
+	return ohs__error_set(OHS_EINVAL, "create body: %s must be %s, got %s", path, expected,
+		t >= 0 && (size_t)t < OHS_ARRAY_SIZE(names) ? names[t] : "?");
+}
+
+/* A member that may be missing or null (-> *out NULL), else of the given type. */
+static int get_typed(json_t **out, json_t *obj, const char *key, const char *path, json_type type,
+	const char *expected)
+{
+	json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_typeof(v) != type && !(type == JSON_TRUE && json_is_boolean(v)))
+		return type_error(path, expected, v);
+	*out = v;
+	return 0;
+}
+
+static int get_bool(int *out, json_t *obj, const char *key, const char *path)
+{
+	json_t *v;
+	int rc = get_typed(&v, obj, key, path, JSON_TRUE, "a boolean");
+
+	*out = v ? json_is_true(v) : 0;
+	return rc;
+}
+
+static int get_int(json_int_t *out, json_t *obj, const char *key, const char *path)
+{
+	json_t *v;
+	int rc = get_typed(&v, obj, key, path, JSON_INTEGER, "an integer");
+
+	*out = v ? json_integer_value(v) : 0;
+	return rc;
+}
+
+static int get_str(const char **out, json_t *obj, const char *key, const char *path)
+{
+	json_t *v;
+	int rc = get_typed(&v, obj, key, path, JSON_STRING, "a string");
+
+	*out = v ? json_string_value(v) : NULL;
+	return rc;
+}
+
+static int get_array(json_t **out, json_t *obj, const char *key, const char *path)
+{
+	return get_typed(out, obj, key, path, JSON_ARRAY, "an array");
+}
+
+static int get_object(json_t **out, json_t *obj, const char *key, const char *path)
+{
+	return get_typed(out, obj, key, path, JSON_OBJECT, "an object");
+}
+
+/*
+ * The engine (Go) matches JSON keys case-insensitively, so "privileged"
+ * would set HostConfig.Privileged unseen: refuse any other spelling of a
+ * key the checks read.
+ */
+static int keys_exact(json_t *obj, const char *path, const char *const *names, size_t n)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (!json_is_object(obj))
+		return 0;
+	json_object_foreach(obj, key, v) {
+		for (i = 0; i < n; i++)
+			if (strcasecmp(key, names[i]) == 0 && strcmp(key, names[i]) != 0)
+				return ohs__error_set(OHS_EINVAL, "create body: key \"%s\" in %s must be spelled "
+					"\"%s\" (the engine matches keys case-insensitively)", key, path, names[i]);
+	}
+	return 0;
+}
+
+#define KEYS_EXACT(obj, path, names) keys_exact(obj, path, names, OHS_ARRAY_SIZE(names))
+
+static const char *const top_keys[] = { "User", "Env", "ExposedPorts", "HostConfig", "NetworkingConfig" };
+static const char *const hc_keys[] = {
+	"Privileged", "Binds", "Mounts", "CapAdd", "CapDrop", "NetworkMode", "PidMode", "IpcMode",
+	"UTSMode", "UsernsMode", "CgroupnsMode", "SecurityOpt", "ReadonlyRootfs", "PortBindings",
+	"PublishAllPorts", "Memory", "MemorySwap", "NanoCpus", "CpuQuota", "CpuPeriod", "CpusetCpus",
+	"PidsLimit", "Devices", "DeviceRequests", "DeviceCgroupRules", "VolumesFrom",
+};
+static const char *const nc_keys[] = { "EndpointsConfig" };
+static const char *const mount_keys[] = { "Type", "Source", "ReadOnly", "BindOptions", "VolumeOptions" };
+static const char *const bindopt_keys[] = { "Propagation" };
+static const char *const volopt_keys[] = { "DriverConfig" };
+static const char *const drvcfg_keys[] = { "Options" };
+static const char *const port_keys[] = { "HostIp", "HostPort" };
+static const char *const device_keys[] = { "PathOnHost" };
+
+/* Element i of an array, which must be a string. */
+static int array_str(const char **out, json_t *arr, size_t i, const char *path)
+{
+	json_t *v = json_array_get(arr, i);
+
+	if (!json_is_string(v)) {
+		char *p = ohs__sprintf("%s[%zu]", path, i);
+		int rc = p ? type_error(p, "a string", v) : ohs__error_oom();
+
+		free(p);
+		return rc;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int add(ctx *c, enum check k, const char *field, const char *value)
+{
+	return findings_add(c->f, k, field, value, 0);
+}
+
+/* add() with a formatted field "prefix[i]suffix". */
+static int add_at(ctx *c, enum check k, const char *prefix, size_t i, const char *suffix, const char *value)
+{
+	char *field = ohs__sprintf("%s[%zu]%s", prefix, i, suffix ? suffix : "");
+	int rc;
+
+	if (!field)
+		return ohs__error_oom();
+	rc = add(c, k, field, value);
+	free(field);
+	return rc;
+}
+
+/* ------------------------------------------------------------ normalisation */
+
+/* Capability name: upper case, "CAP_" prefix removed.  Owned. */
+static char *cap_norm(const char *s)
+{
+	char *out;
+	size_t i;
+
+	if (strncasecmp(s, "CAP_", 4) == 0)
+		s += 4;
+	if (!(out = ohs__strdup(s)))
+		return NULL;
+	for (i = 0; out[i]; i++)
+		out[i] = (char)toupper((unsigned char)out[i]);
+	return out;
+}
+
+static const char *const default_caps[] = {
+	"CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
+	"SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
+};
+
+/* What the hardened profile adds back after CapDrop ["ALL"]. */
+static const char *const hardened_caps[] = {
+	"CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
+};
+
+static int in_list(const char *s, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * SecurityOpt entry "key=value", "key:value" or "key": key lower-cased into
+ * kbuf, value pointer (NULL when none).
+ */
+static const char *secopt_split(char *kbuf, size_t kcap, const char *opt)
+{
+	size_t n = strcspn(opt, "=:"), i;
+
+	if (n >= kcap)
+		n = kcap - 1;
+	for (i = 0; i < n; i++)
+		kbuf[i] = (char)tolower((unsigned char)opt[i]);
+	kbuf[n] = '\0';
+	return opt[n] ? opt + n + 1 : NULL;
+}
+
+/* no-new-privileges value: 1 true; 0 false or not parseable. */
+static int nnp_value(const char *v)
+{
+	if (!v || strcasecmp(v, "true") == 0 || strcasecmp(v, "t") == 0 || strcmp(v, "1") == 0)
+		return 1;
+	return 0;
+}
+
+/* A mount, from a Binds string or a Mounts object. */
+typedef struct {
+	char *field;      /* JSON path */
+	const char *text; /* offending value shown (Binds string or Source) */
+	char *source;     /* clean absolute host path; NULL for volumes, tmpfs */
+	int writable;
+	int shared;       /* shared/rshared propagation */
+} mount_t;
+
+static void mounts_clear(mount_t *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(m[i].field);
+		free(m[i].source);
+	}
+	free(m);
+}
+
+static int bind_parse(mount_t *m, const char *s, const char *field)
+{
+	const char *c1 = strchr(s, ':'), *c2, *opts;
+	int oom;
+
+	if (!c1 || c1 == s || c1[1] == '\0' || c1[1] == ':')
+		return ohs__error_set(OHS_EINVAL, "create body: %s (\"%s\") must be \"source:target[:options]\"",
+			field, s);
+	c2 = strchr(c1 + 1, ':');
+	if (c2 && strchr(c2 + 1, ':'))
+		return ohs__error_set(OHS_EINVAL, "create body: %s (\"%s\") has too many \":\"; "
+			"expected \"source:target[:options]\"", field, s);
+	opts = c2 ? c2 + 1 : "";
+	m->writable = 1;
+	while (*opts) {
+		size_t n = strcspn(opts, ",");
+
+		if (n == 2 && strncmp(opts, "ro", 2) == 0)
+			m->writable = 0;
+		else if ((n == 6 && strncmp(opts, "shared", 6) == 0) ||
+			 (n == 7 && strncmp(opts, "rshared", 7) == 0))
+			m->shared = 1;
+		opts += n;
+		if (*opts == ',')
+			opts++;
+	}
+	if (s[0] == '/') {
+		char *src = ohs__strndup(s, (size_t)(c1 - s));
+
+		if (!src)
+			return ohs__error_oom();
+		m->source = path_clean(src, &oom);
+		free(src);
+		if (oom)
+			return ohs__error_oom();
+	}
+	return 0;
+}
+
+static int mount_obj_parse(mount_t *m, json_t *o, const char *field)
+{
+	const char *type, *src, *prop = NULL;
+	json_t *bo;
+	int ro, rc, oom;
+	char *sub;
+
+	if (!json_is_object(o))
+		return type_error(field, "an object", o);
+	if ((rc = KEYS_EXACT(o, field, mount_keys)) < 0)
+		return rc;
+	bo = json_object_get(o, "VolumeOptions");
+	if ((rc = KEYS_EXACT(bo, "VolumeOptions", volopt_keys)) < 0 ||
+	    (rc = KEYS_EXACT(json_object_get(bo, "DriverConfig"), "DriverConfig", drvcfg_keys)) < 0 ||
+	    (rc = KEYS_EXACT(json_object_get(o, "BindOptions"), "BindOptions", bindopt_keys)) < 0)
+		return rc;
+	if (!(sub = ohs__sprintf("%s.Type", field)))
+		return ohs__error_oom();
+	rc = get_str(&type, o, "Type", sub);
+	free(sub);
+	if (rc < 0)
+		return rc;
+	if (!(sub = ohs__sprintf("%s.Source", field)))
+		return ohs__error_oom();
+	rc = get_str(&src, o, "Source", sub);
+	free(sub);
+	if (rc < 0)
+		return rc;
+	if (!(sub = ohs__sprintf("%s.ReadOnly", field)))
+		return ohs__error_oom();
+	rc = get_bool(&ro, o, "ReadOnly", sub);
+	free(sub);
+	if (rc < 0)
+		return rc;
+	if (!(sub = ohs__sprintf("%s.BindOptions", field)))
+		return ohs__error_oom();
+	rc = get_object(&bo, o, "BindOptions", sub);
+	if (rc == 0 && bo) {
+		char *sub2 = ohs__sprintf("%s.Propagation", sub);
+
+		rc = sub2 ? get_str(&prop, bo, "Propagation", sub2) : ohs__error_oom();
+		free(sub2);
+	}
+	free(sub);
+	if (rc < 0)
+		return rc;
+	m->text = src ? src : "";
+	m->writable = !ro;
+	m->shared = prop && (strcmp(prop, "shared") == 0 || strcmp(prop, "rshared") == 0);
+	/* A missing Type with an absolute Source is treated as a bind (fail closed). */
+	if ((!type || strcmp(type, "bind") == 0) && src && src[0] == '/') {
+		m->source = path_clean(src, &oom);
+		if (oom)
+			return ohs__error_oom();
+	} else if (type && strcmp(type, "volume") == 0) {
+		/* A local volume created inline with o=bind is a bind of its device. */
+		json_t *opts = json_object_get(json_object_get(json_object_get(o, "VolumeOptions"),
+			"DriverConfig"), "Options");
+		const char *dev = json_string_value(json_object_get(opts, "device"));
+		const char *bo_opt = json_string_value(json_object_get(opts, "o"));
+
+		if (dev && dev[0] == '/' && bo_opt && strstr(bo_opt, "bind")) {
+			m->text = dev;
+			m->source = path_clean(dev, &oom);
+			if (oom)
+				return ohs__error_oom();
+		}
+	}
+	return 0;
+}
+
+/* Collect Binds and Mounts. */
+static int mounts_collect(mount_t **out, size_t *n_out, json_t *hc)
+{
+	json_t *binds, *mounts;
+	size_t nb, nm, i, n = 0;
+	mount_t *m;
+	int rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((rc = get_array(&binds, hc, "Binds", "HostConfig.Binds")) < 0 ||
+	    (rc = get_array(&mounts, hc, "Mounts", "HostConfig.Mounts")) < 0)
+		return rc;
+	nb = binds ? json_array_size(binds) : 0;
+	nm = mounts ? json_array_size(mounts) : 0;
+	if (nb + nm == 0)
+		return 0;
+	if (!(m = calloc(nb + nm, sizeof(*m))))
+		return ohs__error_oom();
+	for (i = 0; i < nb; i++, n++) {
+		const char *s;
+
+		if (!(m[n].field = ohs__sprintf("HostConfig.Binds[%zu]", i))) {
+			rc = ohs__error_oom();
+			goto fail;
+		}
+		if ((rc = array_str(&s, binds, i, "HostConfig.Binds")) < 0 ||
+		    (rc = bind_parse(&m[n], s, m[n].field)) < 0)
+			goto fail;
+		m[n].text = s;
+	}
+	for (i = 0; i < nm; i++, n++) {
+		if (!(m[n].field = ohs__sprintf("HostConfig.Mounts[%zu]", i))) {
+			rc = ohs__error_oom();
+			goto fail;
+		}
+		if ((rc = mount_obj_parse(&m[n], json_array_get(mounts, i), m[n].field)) < 0)
+			goto fail;
+	}
+	*out = m;
+	*n_out = n;
+	return 0;
+fail:
+	mounts_clear(m, nb + nm);
+	return rc;
+}
+
+/* ------------------------------------------------------------ checks */
+
+static int check_mounts(ctx *c, json_t *hc)
+{
+	mount_t *m;
+	size_t n, i, k;
+	int rc;
+	const char *home = c->p->home;
+
+	if ((rc = mounts_collect(&m, &n, hc)) < 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *src = m[i].source;
+
+		if (m[i].shared && (rc = add(c, C_PROPAGATION, m[i].field, m[i].text)) < 0)
+			break;
+		if (!src)
+			continue;
+		if (is_socket(src) && (rc = add(c, C_SOCKET, m[i].field, m[i].text)) < 0)
+			break;
+		if (is_sensitive(src) && (rc = add(c, C_SENSITIVE, m[i].field, m[i].text)) < 0)
+			break;
+		if (m[i].writable && (strcmp(src, "/") == 0 || (home && path_under(home, src))) &&
+		    (rc = add(c, C_HOME_RW, m[i].field, m[i].text)) < 0)
+			break;
+		if (!home)
+			continue;
+		for (k = 0; k < OHS_ARRAY_SIZE(credential_dirs); k++) {
+			char *cred = ohs__sprintf("%s%s%s", home, strcmp(home, "/") ? "/" : "",
+				credential_dirs[k]);
+			int hit;
+
+			if (!cred) {
+				rc = ohs__error_oom();
+				break;
+			}
+			hit = path_under(src, cred) || path_under(cred, src);
+			free(cred);
+			if (hit) {
+				rc = add(c, C_CREDENTIALS, m[i].field, m[i].text);
+				break;
+			}
+		}
+	}
+	mounts_clear(m, n);
+	return rc;
+}
+
+static int check_caps(ctx *c, json_t *hc)
+{
+	json_t *add_arr, *drop;
+	size_t i;
+	int rc, has_all = 0;
+
+	if ((rc = get_array(&add_arr, hc, "CapAdd", "HostConfig.CapAdd")) < 0 ||
+	    (rc = get_array(&drop, hc, "CapDrop", "HostConfig.CapDrop")) < 0)
+		return rc;
+	for (i = 0; add_arr && i < json_array_size(add_arr); i++) {
+		const char *s;
+		char *cap;
+
+		if ((rc = array_str(&s, add_arr, i, "HostConfig.CapAdd")) < 0)
+			return rc;
+		if (!(cap = cap_norm(s)))
+			return ohs__error_oom();
+		if (!in_list(cap, default_caps, OHS_ARRAY_SIZE(default_caps)))
+			rc = add_at(c, C_CAPADD, "HostConfig.CapAdd", i, NULL, s);
+		free(cap);
+		if (rc < 0)
+			return rc;
+	}
+	for (i = 0; drop && i < json_array_size(drop); i++) {
+		const char *s;
+		char *cap;
+
+		if ((rc = array_str(&s, drop, i, "HostConfig.CapDrop")) < 0)
+			return rc;
+		if (!(cap = cap_norm(s)))
+			return ohs__error_oom();
+		has_all |= strcmp(cap, "ALL") == 0;
+		free(cap);
+	}
+	if (!has_all) {
+		char *v = drop ? json_dumps(drop, JSON_COMPACT) : NULL;
+
+		if (drop && !v)
+			return ohs__error_oom();
+		rc = add(c, C_CAPDROP, "HostConfig.CapDrop", v ? v : "");
+		free(v);
+	}
+	return rc;
+}
+
+static int check_secopts(ctx *c, json_t *hc)
+{
+	json_t *arr;
+	size_t i;
+	int rc, nnp = 0;
+	const char *nnp_text = "";
+	char nnp_field[64] = "HostConfig.SecurityOpt";
+
+	if ((rc = get_array(&arr, hc, "SecurityOpt", "HostConfig.SecurityOpt")) < 0)
+		return rc;
+	for (i = 0; arr && i < json_array_size(arr); i++) {
+		const char *s, *v;
+		char key[32];
+		enum check k = C__COUNT;
+
+		if ((rc = array_str(&s, arr, i, "HostConfig.SecurityOpt")) < 0)
+			return rc;
+		v = secopt_split(key, sizeof(key), s);
+		if (strcmp(key, "no-new-privileges") == 0) {
+			nnp = nnp_value(v);
+			nnp_text = s;
+			snprintf(nnp_field, sizeof(nnp_field), "HostConfig.SecurityOpt[%zu]", i);
+			continue;
+		}
+		if (!v)
+			continue;
+		if (strcmp(key, "seccomp") == 0 && strcasecmp(v, "unconfined") == 0)
+			k = C_SECCOMP;
+		else if (strcmp(key, "apparmor") == 0 && strcasecmp(v, "unconfined") == 0)
+			k = C_APPARMOR;
+		else if (strcmp(key, "label") == 0 && strcasecmp(v, "disable") == 0)
+			k = C_LABEL;
+		else if (strcmp(key, "systempaths") == 0 && strcasecmp(v, "unconfined") == 0)
+			k = C_SYSPATHS;
+		if (k != C__COUNT && (rc = add_at(c, k, "HostConfig.SecurityOpt", i, NULL, s)) < 0)
+			return rc;
+	}
+	if (!nnp)
+		rc = add(c, C_NNP, nnp_field, nnp_text);
+	return rc;
+}
+
+static int check_ns(ctx *c, json_t *hc, json_t *body)
+{
+	static const struct {
+		const char *key;
+		enum check k;
+	} ns[] = {
+		{ "NetworkMode", C_NET }, { "PidMode", C_PID }, { "IpcMode", C_IPC },
+		{ "UTSMode", C_UTS }, { "UsernsMode", C_USERNS }, { "CgroupnsMode", C_CGROUPNS },
+	};
+	json_t *nc, *eps;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < OHS_ARRAY_SIZE(ns); i++) {
+		char field[64];
+		const char *v;
+
+		snprintf(field, sizeof(field), "HostConfig.%s", ns[i].key);
+		if ((rc = get_str(&v, hc, ns[i].key, field)) < 0)
+			return rc;
+		if (v && strcmp(v, "host") == 0 && (rc = add(c, ns[i].k, field, v)) < 0)
+			return rc;
+	}
+	if ((rc = get_object(&nc, body, "NetworkingConfig", "NetworkingConfig")) < 0 ||
+	    (rc = get_object(&eps, nc, "EndpointsConfig", "NetworkingConfig.EndpointsConfig")) < 0)
+		return rc;
+	if (eps && json_object_get(eps, "host"))
+		rc = add(c, C_NET, "NetworkingConfig.EndpointsConfig", "host");
+	return rc;
+}
+
+/* Empty, 0.0.0.0, ::, [::], 0:0:...:0 - any spelling of "every interface". */
+static int hostip_all(const char *ip)
+{
+	return !ip || strspn(ip, "0:.[]") == strlen(ip);
+}
+
+/* Host port: "" / missing (random) -> 0; "N" or "N-M" -> N; else -1. */
+static long hostport_value(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return 0;
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end == '-' && isdigit((unsigned char)end[1])) {
+		strtol(end + 1, &end, 10);
+	}
+	if (*end || v > 65535)
+		return -1;
+	return v;
+}
+
+static int check_ports(ctx *c, json_t *hc)
+{
+	json_t *pb, *arr;
+	const char *key;
+	int rc, all;
+
+	if ((rc = get_bool(&all, hc, "PublishAllPorts", "HostConfig.PublishAllPorts")) < 0)
+		return rc;
+	if (all && (rc = add(c, C_PUBLISH_ALL, "HostConfig.PublishAllPorts", "true")) < 0)
+		return rc;
+	if ((rc = get_object(&pb, hc, "PortBindings", "HostConfig.PortBindings")) < 0 || !pb)
+		return rc;
+	json_object_foreach(pb, key, arr) {
+		size_t i;
+		char *base = ohs__sprintf("HostConfig.PortBindings[\"%s\"]", key);
+
+		if (!base)
+			return ohs__error_oom();
+		if (!json_is_null(arr) && !json_is_array(arr)) {
+			rc = type_error(base, "an array", arr);
+			free(base);
+			return rc;
+		}
+		for (i = 0; rc == 0 && json_is_array(arr) && i < json_array_size(arr); i++) {
+			json_t *b = json_array_get(arr, i);
+			char *f = ohs__sprintf("%s[%zu]", base, i);
+			char *fip = ohs__sprintf("%s[%zu].HostIp", base, i);
+			char *fport = ohs__sprintf("%s[%zu].HostPort", base, i);
+			const char *ip = NULL, *port = NULL;
+			long pv;
+
+			if (!f || !fip || !fport)
+				rc = ohs__error_oom();
+			else if (!json_is_object(b))
+				rc = type_error(f, "an object", b);
+			else if ((rc = KEYS_EXACT(b, f, port_keys)) == 0 &&
+				 (rc = get_str(&ip, b, "HostIp", fip)) == 0 &&
+				 (rc = get_str(&port, b, "HostPort", fport)) == 0) {
+				pv = hostport_value(port);
+				if (pv < 0)
+					rc = ohs__error_set(OHS_EINVAL, "create body: %s (\"%s\") must be a port "
+						"number, a range \"N-M\" or empty", fport, port);
+				else if (hostip_all(ip))
+					rc = add(c, C_PORT_ALL, fip, ip ? ip : "");
+				if (rc == 0 && pv > 0 && pv < 1025)
+					rc = add(c, C_PORT_PRIV, fport, port);
+			}
+			free(f);
+			free(fip);
+			free(fport);
+		}
+		free(base);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int check_limits(ctx *c, json_t *hc)
+{
+	json_int_t mem, nano, quota, pids;
+	const char *cpuset;
+	int rc;
+
+	if ((rc = get_int(&mem, hc, "Memory", "HostConfig.Memory")) < 0 ||
+	    (rc = get_int(&nano, hc, "NanoCpus", "HostConfig.NanoCpus")) < 0 ||
+	    (rc = get_int(&quota, hc, "CpuQuota", "HostConfig.CpuQuota")) < 0 ||
+	    (rc = get_str(&cpuset, hc, "CpusetCpus", "HostConfig.CpusetCpus")) < 0 ||
+	    (rc = get_int(&pids, hc, "PidsLimit", "HostConfig.PidsLimit")) < 0)
+		return rc;
+	if (mem <= 0 && (rc = add(c, C_MEMORY, "HostConfig.Memory", mem ? "unlimited" : "0")) < 0)
+		return rc;
+	if (nano <= 0 && quota <= 0 && (!cpuset || !*cpuset) &&
+	    (rc = add(c, C_CPU, "HostConfig.NanoCpus", "0")) < 0)
+		return rc;
+	if (pids <= 0 && (rc = add(c, C_PIDS, "HostConfig.PidsLimit", pids ? "unlimited" : "0")) < 0)
+		return rc;
+	return 0;
+}
+
+static int check_devices(ctx *c, json_t *hc)
+{
+	static const char *const keys[] = { "Devices", "DeviceRequests", "DeviceCgroupRules" };
+	size_t k, i;
+	int rc;
+
+	for (k = 0; k < OHS_ARRAY_SIZE(keys); k++) {
+		char path[64];
+		json_t *arr;
+
+		snprintf(path, sizeof(path), "HostConfig.%s", keys[k]);
+		if ((rc = get_array(&arr, hc, keys[k], path)) < 0)
+			return rc;
+		for (i = 0; arr && i < json_array_size(arr); i++) {
+			json_t *e = json_array_get(arr, i);
+			json_t *poh = json_is_object(e) ? json_object_get(e, "PathOnHost") : NULL;
+			char *v;
+
+			if ((rc = KEYS_EXACT(e, path, device_keys)) < 0)
+				return rc;
+			if (json_is_string(poh))
+				v = ohs__strdup(json_string_value(poh));
+			else if (json_is_string(e))
+				v = ohs__strdup(json_string_value(e));
+			else
+				v = json_dumps(e, JSON_COMPACT | JSON_ENCODE_ANY);
+			if (!v)
+				return ohs__error_oom();
+			rc = add_at(c, C_DEVICES, path, i, NULL, v);
+			free(v);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int check_user_env(ctx *c, json_t *body)
+{
+	static const char *const words[] = { "TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY" };
+	const char *user;
+	json_t *env;
+	size_t i, k;
+	int rc;
+
+	if ((rc = get_str(&user, body, "User", "User")) < 0)
+		return rc;
+	if (user_is_root(user) && (rc = add(c, C_ROOT_USER, "User", user ? user : "")) < 0)
+		return rc;
+	if ((rc = get_array(&env, body, "Env", "Env")) < 0)
+		return rc;
+	for (i = 0; env && i < json_array_size(env); i++) {
+		const char *s;
+		char *name;
+		size_t n, j;
+
+		if ((rc = array_str(&s, env, i, "Env")) < 0)
+			return rc;
+		n = strcspn(s, "=");
+		if (!(name = ohs__strndup(s, n)))
+			return ohs__error_oom();
+		for (j = 0; j < n; j++)
+			name[j] = (char)toupper((unsigned char)name[j]);
+		for (k = 0; k < OHS_ARRAY_SIZE(words); k++)
+			if (strstr(name, words[k]))
+				break;
+		if (k < OHS_ARRAY_SIZE(words)) {
+			memcpy(name, s, n); /* report the name as written, never the value */
+			rc = add_at(c, C_SECRET_ENV, "Env", i, NULL, name);
+		}
+		free(name);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int check_body(ohs_findings *f, const ohs_policy *p, json_t *body)
+{
+	ctx c = { p, f };
+	json_t *hc, *vf;
+	int rc, b;
+	size_t i;
+
+	if (!json_is_object(body))
+		return type_error("the body", "a JSON object", body);
+	if ((rc = KEYS_EXACT(body, "the body", top_keys)) < 0 ||
+	    (rc = get_object(&hc, body, "HostConfig", "HostConfig")) < 0 ||
+	    (rc = KEYS_EXACT(hc, "HostConfig", hc_keys)) < 0 ||
+	    (rc = KEYS_EXACT(json_object_get(body, "NetworkingConfig"), "NetworkingConfig", nc_keys)) < 0)
+		return rc;
+	if ((rc = get_bool(&b, hc, "Privileged", "HostConfig.Privileged")) < 0)
+		return rc;
+	if (b && (rc = add(&c, C_PRIVILEGED, "HostConfig.Privileged", "true")) < 0)
+		return rc;
+	if ((rc = check_mounts(&c, hc)) < 0 ||
+	    (rc = check_caps(&c, hc)) < 0 ||
+	    (rc = check_ns(&c, hc, body)) < 0 ||
+	    (rc = check_secopts(&c, hc)) < 0)
+		return rc;
+	if ((rc = get_bool(&b, hc, "ReadonlyRootfs", "HostConfig.ReadonlyRootfs")) < 0)
+		return rc;
+	if (!b && (rc = add(&c, C_ROOTFS, "HostConfig.ReadonlyRootfs", "false")) < 0)
+		return rc;
+	if ((rc = check_ports(&c, hc)) < 0 ||
+	    (rc = check_limits(&c, hc)) < 0 ||
+	    (rc = check_devices(&c, hc)) < 0 ||
+	    (rc = check_user_env(&c, body)) < 0)
+		return rc;
+	if ((rc = get_array(&vf, hc, "VolumesFrom", "HostConfig.VolumesFrom")) < 0)
+		return rc;
+	for (i = 0; vf && i < json_array_size(vf); i++) {
+		const char *s;
+
+		if ((rc = array_str(&s, vf, i, "HostConfig.VolumesFrom")) < 0 ||
+		    (rc = add_at(&c, C_VOLUMES_FROM, "HostConfig.VolumesFrom", i, NULL, s)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_body(json_t **out, const char *fn, const char *body)
+{
+	json_error_t err;
+
+	*out = json_loads(body, JSON_REJECT_DUPLICATES, &err);
+	if (!*out)
+		return ohs__error_set(OHS_EINVAL, "%s: create body is not valid JSON "
+			"(line %d, column %d: %s); refusing to check it", fn, err.line, err.column, err.text);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return ohs__error_set(OHS_EINVAL, "%s: create body must be a JSON object", fn);
+	}
+	return 0;
+}
+
+static int run_checks(ohs_findings **out, const ohs_policy *p, json_t *body, const char *fn)
+{
+	ohs_findings *f = findings_new(p);
+	int rc;
+
+	*out = NULL;
+	if (!f)
+		return ohs__error_oom();
+	if ((rc = check_body(f, p, body)) < 0) {
+		ohs_findings_free(f);
+		ohs__error_prefix(fn);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+int ohs_policy_check(ohs_findings **out, const ohs_policy *p, const char *create_body)
+{
+	json_t *body;
+	int rc;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_check: out is NULL");
+	*out = NULL;
+	if (!p)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_check: p is NULL");
+	if (!create_body)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_check: create_body is NULL");
+	if ((rc = parse_body(&body, "ohs_policy_check", create_body)) < 0)
+		return rc;
+	rc = run_checks(out, p, body, "ohs_policy_check");
+	json_decref(body);
+	return rc;
+}
+
+/* ------------------------------------------------------------ hardened rewrite */
+
+static int set_new(json_t *obj, const char *key, json_t *v)
+{
+	return v && json_object_set_new(obj, key, v) == 0 ? 0 : ohs__error_oom();
+}
+
+static int rewrite_ports(json_t *body, json_t *hc)
+{
+	json_t *pb = json_object_get(hc, "PortBindings");
+	json_t *exposed = json_object_get(body, "ExposedPorts");
+	const char *key;
+	json_t *arr;
+	int rc;
+
+	if (json_is_true(json_object_get(hc, "PublishAllPorts"))) {
+		/* Publish every exposed port on 127.0.0.1 (random host port) instead. */
+		if ((rc = set_new(hc, "PublishAllPorts", json_false())) < 0)
+			return rc;
+		if (!json_is_object(pb)) {
+			if ((rc = set_new(hc, "PortBindings", json_object())) < 0)
+				return rc;
+			pb = json_object_get(hc, "PortBindings");
+		}
+		if (json_is_object(exposed)) {
+			json_t *v;
+
+			json_object_foreach(exposed, key, v) {
+				json_t *cur = json_object_get(pb, key);
+
+				if (json_is_array(cur) && json_array_size(cur) > 0)
+					continue;
+				if ((rc = set_new(pb, key, json_pack("[{s:s, s:s}]", "HostIp", "127.0.0.1",
+						"HostPort", ""))) < 0)
+					return rc;
+			}
+		}
+	}
+	if (!json_is_object(pb))
+		return 0;
+	json_object_foreach(pb, key, arr) {
+		size_t i, j;
+
+		if (!json_is_array(arr))
+			continue;
+		for (i = 0; i < json_array_size(arr); i++) {
+			json_t *b = json_array_get(arr, i);
+
+			if (hostip_all(json_string_value(json_object_get(b, "HostIp"))) &&
+			    (rc = set_new(b, "HostIp", json_string("127.0.0.1"))) < 0)
+				return rc;
+		}
+		/* 0.0.0.0 and :: bindings of one port now collide: keep one. */
+		for (i = 0; i < json_array_size(arr); i++) {
+			for (j = i + 1; j < json_array_size(arr);) {
+				if (json_equal(json_array_get(arr, i), json_array_get(arr, j)))
+					json_array_remove(arr, j);
+				else
+					j++;
+			}
+		}
+	}
+	return 0;
+}
+
+static int rewrite_caps(json_t *hc)
+{
+	json_t *add_arr = json_object_get(hc, "CapAdd");
+	json_t *drop = json_object_get(hc, "CapDrop");
+	json_t *na = json_array(), *nd = NULL;
+	ohs__strvec dropped = {0};
+	size_t i;
+	int rc = 0;
+
+	if (!na)
+		return ohs__error_oom();
+	for (i = 0; json_is_array(drop) && i < json_array_size(drop); i++) {
+		char *cap = cap_norm(json_string_value(json_array_get(drop, i)));
+
+		if ((rc = ohs__strvec_push_owned(&dropped, cap)) < 0)
+			goto out;
+	}
+	/*
+	 * The minimal set, minus what the body dropped itself (nothing when the
+	 * body already drops ALL: its CapAdd is then the chosen set) ...
+	 */
+	for (i = 0; !in_list("ALL", (const char *const *)dropped.v, dropped.n) &&
+	     i < OHS_ARRAY_SIZE(hardened_caps); i++) {
+		if (in_list(hardened_caps[i], (const char *const *)dropped.v, dropped.n))
+			continue;
+		if (json_array_append_new(na, json_string(hardened_caps[i]))) {
+			rc = ohs__error_oom();
+			goto out;
+		}
+	}
+	/* ... plus what the body added (extra ones stay, and stay reported). */
+	for (i = 0; json_is_array(add_arr) && i < json_array_size(add_arr); i++) {
+		char *cap = cap_norm(json_string_value(json_array_get(add_arr, i)));
+		size_t j;
+		int dup = 0;
+
+		if (!cap) {
+			rc = ohs__error_oom();
+			goto out;
+		}
+		for (j = 0; j < json_array_size(na); j++)
+			dup |= strcmp(json_string_value(json_array_get(na, j)), cap) == 0;
+		rc = dup ? 0 : json_array_append_new(na, json_string(cap)) ? ohs__error_oom() : 0;
+		free(cap);
+		if (rc < 0)
+			goto out;
+	}
+	nd = json_pack("[s]", "ALL");
+	if ((rc = set_new(hc, "CapDrop", nd)) < 0) {
+		nd = NULL;
+		goto out;
+	}
+	rc = set_new(hc, "CapAdd", na);
+	na = NULL;
+out:
+	json_decref(na);
+	ohs__strvec_clear(&dropped);
+	return rc;
+}
+
+static int rewrite_secopt(json_t *hc)
+{
+	json_t *arr = json_object_get(hc, "SecurityOpt");
+	size_t i;
+	int rc;
+
+	if (!json_is_array(arr)) {
+		if ((rc = set_new(hc, "SecurityOpt", json_array())) < 0)
+			return rc;
+		arr = json_object_get(hc, "SecurityOpt");
+	}
+	for (i = 0; i < json_array_size(arr);) {
+		char key[32];
+
+		secopt_split(key, sizeof(key), json_string_value(json_array_get(arr, i)));
+		if (strcmp(key, "no-new-privileges") == 0)
+			json_array_remove(arr, i);
+		else
+			i++;
+	}
+	return json_array_append_new(arr, json_string("no-new-privileges:true")) ? ohs__error_oom() : 0;
+}
+
+static int rewrite_limits(const ohs_policy *p, json_t *hc)
+{
+	json_int_t mem = json_integer_value(json_object_get(hc, "Memory"));
+	json_int_t swap = json_integer_value(json_object_get(hc, "MemorySwap"));
+	json_int_t nano = json_integer_value(json_object_get(hc, "NanoCpus"));
+	json_int_t quota = json_integer_value(json_object_get(hc, "CpuQuota"));
+	json_int_t period = json_integer_value(json_object_get(hc, "CpuPeriod"));
+	json_int_t pids = json_integer_value(json_object_get(hc, "PidsLimit"));
+	const char *cpuset = json_string_value(json_object_get(hc, "CpusetCpus"));
+	int rc;
+
+	if (mem <= 0 && p->memory > 0) {
+		json_int_t m = p->memory;
+
+		/* The engine refuses MemorySwap below Memory. */
+		if (swap > 0 && swap < m)
+			m = swap;
+		if ((rc = set_new(hc, "Memory", json_integer(m))) < 0)
+			return rc;
+	}
+	/* NanoCpus conflicts with CpuQuota/CpuPeriod: set it only when neither is. */
+	if (nano <= 0 && quota <= 0 && period <= 0 && (!cpuset || !*cpuset) && p->nano_cpus > 0 &&
+	    (rc = set_new(hc, "NanoCpus", json_integer(p->nano_cpus))) < 0)
+		return rc;
+	if (pids <= 0 && p->pids > 0 && (rc = set_new(hc, "PidsLimit", json_integer(p->pids))) < 0)
+		return rc;
+	return 0;
+}
+
+static int rewrite_hardened(const ohs_policy *p, json_t *body)
+{
+	json_t *hc = json_object_get(body, "HostConfig");
+	int rc;
+
+	if (!hc) {
+		if ((rc = set_new(body, "HostConfig", json_object())) < 0)
+			return rc;
+		hc = json_object_get(body, "HostConfig");
+	}
+	if ((rc = rewrite_ports(body, hc)) < 0 ||
+	    (rc = rewrite_caps(hc)) < 0 ||
+	    (rc = rewrite_secopt(hc)) < 0 ||
+	    (rc = rewrite_limits(p, hc)) < 0)
+		return rc;
+	if (p->user && user_is_root(json_string_value(json_object_get(body, "User"))) &&
+	    (rc = set_new(body, "User", json_string(p->user))) < 0)
+		return rc;
+	return 0;
+}
+
+static int same_finding(const finding *a, const finding *b)
+{
+	return a->check == b->check && strcmp(a->field, b->field) == 0 && strcmp(a->value, b->value) == 0;
+}
+
+/*
+ * Findings of the rewritten body, in the order of the original ones; an
+ * original finding that the rewrite removed is kept, marked fixed.
+ */
+static int merge_findings(ohs_findings **out, const ohs_policy *p, const ohs_findings *before,
+	const ohs_findings *after)
+{
+	ohs_findings *m = findings_new(p);
+	char *used = calloc(after->n + 1, 1);
+	size_t i, j;
+	int rc = 0;
+
+	*out = NULL;
+	if (!m || !used) {
+		ohs_findings_free(m);
+		free(used);
+		return ohs__error_oom();
+	}
+	for (i = 0; i < before->n && rc == 0; i++) {
+		const finding *a = &before->v[i];
+
+		for (j = 0; j < after->n; j++)
+			if (!used[j] && same_finding(a, &after->v[j]))
+				break;
+		if (j < after->n)
+			used[j] = 1;
+		rc = findings_add(m, a->check, a->field, a->value, j == after->n);
+	}
+	for (j = 0; j < after->n && rc == 0; j++)
+		if (!used[j])
+			rc = findings_add(m, after->v[j].check, after->v[j].field, after->v[j].value, 0);
+	free(used);
+	if (rc < 0) {
+		ohs_findings_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+/* OHS_EPOLICY with every refused finding named. */
+static int refusal_error(const ohs_policy *p, const ohs_findings *f)
+{
+	ohs__buf b = {0};
+	size_t i, k = 0;
+	int rc;
+
+	for (i = 0; i < f->n; i++) {
+		const finding *x = &f->v[i];
+		char *s;
+
+		if (!x->refused)
+			continue;
+		s = ohs__sprintf("%s%s %s=\"%s\" (%s)", k++ ? "; " : "", checks[x->check].id, x->field,
+			x->value, checks[x->check].title);
+		if (!s || ohs__buf_puts(&b, s) < 0) {
+			free(s);
+			ohs__buf_clear(&b);
+			return ohs__error_oom();
+		}
+		free(s);
+	}
+	rc = ohs__error_set(OHS_EPOLICY, "security profile \"%s\" (mode \"%s\") refuses the sandbox: %zu "
+		"refused finding%s: %s", ohs_policy_profile_name(p->profile), ohs_policy_mode_name(p->mode),
+		f->refused, f->refused == 1 ? "" : "s", b.data ? b.data : "");
+	ohs__buf_clear(&b);
+	return rc;
+}
+
+int ohs_policy_apply(char **out_body, ohs_findings **out_findings, const ohs_policy *p,
+	const char *create_body)
+{
+	static const char fn[] = "ohs_policy_apply";
+	json_t *body = NULL;
+	ohs_findings *before = NULL, *after = NULL, *f = NULL;
+	char *out = NULL;
+	int rc;
+
+	if (out_findings)
+		*out_findings = NULL;
+	if (!out_body)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_apply: out_body is NULL");
+	*out_body = NULL;
+	if (!p)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_apply: p is NULL");
+	if (!create_body)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_apply: create_body is NULL");
+	if ((rc = parse_body(&body, fn, create_body)) < 0)
+		return rc;
+	if ((rc = run_checks(&before, p, body, fn)) < 0)
+		goto out;
+	if (p->profile == OHS_PROFILE_HARDENED) {
+		if ((rc = rewrite_hardened(p, body)) < 0 ||
+		    (rc = run_checks(&after, p, body, fn)) < 0 ||
+		    (rc = merge_findings(&f, p, before, after)) < 0)
+			goto out;
+		if (!(out = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
+			rc = ohs__error_oom();
+			goto out;
+		}
+	} else {
+		f = before;
+		before = NULL;
+		if (!(out = ohs__strdup(create_body))) {
+			rc = ohs__error_oom();
+			goto out;
+		}
+	}
+	if (p->mode == OHS_MODE_ENFORCE && f->refused > 0) {
+		rc = refusal_error(p, f);
+		free(out);
+		out = NULL;
+		if (rc == OHS_EPOLICY && out_findings) {
+			*out_findings = f;
+			f = NULL;
+		}
+		goto out;
+	}
+	*out_body = out;
+	out = NULL;
+	if (out_findings) {
+		*out_findings = f;
+		f = NULL;
+	}
+out:
+	free(out);
+	ohs_findings_free(before);
+	ohs_findings_free(after);
+	ohs_findings_free(f);
+	json_decref(body);
+	return rc;
+}

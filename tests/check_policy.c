@@ -1,17 +1,882 @@
+/*
+ * policy: every check (failing and passing case), normalisation, the profile
+ * refusal matrix, enforce vs warn, the hardened rewrite, fail-closed errors.
+ * Unit: no engine.
+ */
+#include "internal.h"
 #include "testutil.h"
 
-START_TEST(test_placeholder_policy)
+#include <jansson.h>
+
+#define HOME "/home/u"
+
+/* A body that triggers no finding at all. */
+static const char clean_body[] =
+	"{\"Image\":\"ohs-test:latest\",\"User\":\"1000:1000\",\"Env\":[\"PATH=/bin\",\"LANG=C\"],"
+	"\"HostConfig\":{\"CapDrop\":[\"ALL\"],\"SecurityOpt\":[\"no-new-privileges:true\"],"
+	"\"ReadonlyRootfs\":true,\"Memory\":1073741824,\"NanoCpus\":1000000000,\"PidsLimit\":100}}";
+
+/* clean_body with the top-level keys of frag replaced and its HostConfig keys merged in. */
+static char *body_with(const char *frag)
 {
-	ck_assert_str_eq(ohs_version(), OHS_VERSION);
+	json_error_t err;
+	json_t *base = json_loads(clean_body, 0, &err), *f = json_loads(frag, 0, &err);
+	json_t *fhc;
+	char *out;
+
+	ck_assert_msg(base != NULL, "clean body: %s", err.text);
+	ck_assert_msg(f != NULL, "fragment %s: %s", frag, err.text);
+	fhc = json_object_get(f, "HostConfig");
+	if (fhc) {
+		json_object_update(json_object_get(base, "HostConfig"), fhc);
+		json_object_del(f, "HostConfig");
+	}
+	json_object_update(base, f);
+	out = json_dumps(base, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(base);
+	json_decref(f);
+	return out;
+}
+
+static ohs_policy *policy(const char *profile, const char *mode)
+{
+	ohs_policy *p = NULL;
+
+	ck_assert_ohs_ok(ohs_policy_new(&p, profile, mode));
+	ck_assert_ohs_ok(ohs_policy_set_home(p, HOME));
+	return p;
+}
+
+/* Index of the finding with id (and field, when not NULL), or -1. */
+static long find(const ohs_findings *f, const char *id, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < ohs_findings_count(f); i++)
+		if (strcmp(ohs_findings_id(f, i), id) == 0 &&
+		    (!field || strcmp(ohs_findings_field(f, i), field) == 0))
+			return (long)i;
+	return -1;
+}
+
+static char *dump_findings(const ohs_findings *f)
+{
+	char *s = NULL;
+
+	ohs_findings_to_json(&s, f);
+	return s;
+}
+
+/* ------------------------------------------------------------ every check */
+
+typedef struct {
+	const char *frag;
+	const char *id;
+	const char *field;    /* NULL: a passing case (no finding with id) */
+	const char *value;
+	const char *severity;
+} check_case;
+
+static const check_case cases[] = {
+	/* 5.4 privileged */
+	{ "{\"HostConfig\":{\"Privileged\":true}}", "5.4", "HostConfig.Privileged", "true", "critical" },
+	{ "{\"HostConfig\":{\"Privileged\":false}}", "5.4", NULL, NULL, NULL },
+	/* 5.3 capabilities: added beyond the defaults, with or without CAP_, any case */
+	{ "{\"HostConfig\":{\"CapAdd\":[\"CHOWN\",\"cap_sys_admin\"]}}", "5.3", "HostConfig.CapAdd[1]", "cap_sys_admin", "high" },
+	{ "{\"HostConfig\":{\"CapAdd\":[\"NET_ADMIN\"]}}", "5.3", "HostConfig.CapAdd[0]", "NET_ADMIN", "high" },
+	{ "{\"HostConfig\":{\"CapAdd\":[\"ALL\"]}}", "5.3", "HostConfig.CapAdd[0]", "ALL", "high" },
+	{ "{\"HostConfig\":{\"CapAdd\":[\"CAP_NET_BIND_SERVICE\",\"chown\",\"Kill\"]}}", "5.3", NULL, NULL, NULL },
+	/* 5.3 CapDrop without ALL */
+	{ "{\"HostConfig\":{\"CapDrop\":[\"NET_RAW\"]}}", "5.3", "HostConfig.CapDrop", "[\"NET_RAW\"]", "medium" },
+	{ "{\"HostConfig\":{\"CapDrop\":null}}", "5.3", "HostConfig.CapDrop", "", "medium" },
+	{ "{\"HostConfig\":{\"CapDrop\":[\"all\"]}}", "5.3", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"CapDrop\":[\"CAP_ALL\"]}}", "5.3", NULL, NULL, NULL },
+	/* 5.5 sensitive host paths: Binds and Mounts, normalised */
+	{ "{\"HostConfig\":{\"Binds\":[\"/etc:/host/etc:ro\"]}}", "5.5", "HostConfig.Binds[0]", "/etc:/host/etc:ro", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/srv:/srv\",\"//etc/./ssl/:/x\"]}}", "5.5", "HostConfig.Binds[1]", "//etc/./ssl/:/x", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/srv/../proc:/p\"]}}", "5.5", "HostConfig.Binds[0]", "/srv/../proc:/p", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/:/host:ro\"]}}", "5.5", "HostConfig.Binds[0]", "/:/host:ro", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/sys/fs/cgroup:/c\"]}}", "5.5", "HostConfig.Binds[0]", "/sys/fs/cgroup:/c", "critical" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/usr/lib/\",\"Target\":\"/x\",\"ReadOnly\":true}]}}",
+	  "5.5", "HostConfig.Mounts[0]", "/usr/lib/", "critical" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Source\":\"/boot\",\"Target\":\"/x\"}]}}", "5.5", "HostConfig.Mounts[0]", "/boot", "critical" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Target\":\"/x\",\"VolumeOptions\":{\"DriverConfig\":"
+	  "{\"Name\":\"local\",\"Options\":{\"type\":\"none\",\"o\":\"bind\",\"device\":\"/etc\"}}}}]}}",
+	  "5.5", "HostConfig.Mounts[0]", "/etc", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/etcetera:/x\",\"/srv/etc:/y\",\"etc:/z\"]}}", "5.5", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"volume\",\"Source\":\"data\",\"Target\":\"/data\"},"
+	  "{\"Type\":\"tmpfs\",\"Target\":\"/tmp\"}]}}", "5.5", NULL, NULL, NULL },
+	/* 5.31 runtime sockets, even read-only, and directories holding them */
+	{ "{\"HostConfig\":{\"Binds\":[\"/var/run/docker.sock:/var/run/docker.sock:ro\"]}}", "5.31",
+	  "HostConfig.Binds[0]", "/var/run/docker.sock:/var/run/docker.sock:ro", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/run//docker.sock:/d.sock\"]}}", "5.31", "HostConfig.Binds[0]", "/run//docker.sock:/d.sock", "critical" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/run/user/1000/podman/podman.sock\",\"Target\":\"/p\",\"ReadOnly\":true}]}}",
+	  "5.31", "HostConfig.Mounts[0]", "/run/user/1000/podman/podman.sock", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/run/podman/podman.sock:/p\"]}}", "5.31", "HostConfig.Binds[0]", "/run/podman/podman.sock:/p", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/run/containerd:/c:ro\"]}}", "5.31", "HostConfig.Binds[0]", "/run/containerd:/c:ro", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/var/run:/r\"]}}", "5.31", "HostConfig.Binds[0]", "/var/run:/r", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/srv/x/docker.sock:/d\"]}}", "5.31", "HostConfig.Binds[0]", "/srv/x/docker.sock:/d", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/run/user/1000/app:/a\",\"/srv/docker.socket:/b\"]}}", "5.31", NULL, NULL, NULL },
+	/* ohs-home-writable: $HOME or an ancestor, writable */
+	{ "{\"HostConfig\":{\"Binds\":[\"/home/u:/workspace\"]}}", "ohs-home-writable", "HostConfig.Binds[0]", "/home/u:/workspace", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/home/u/:/w:rw,z\"]}}", "ohs-home-writable", "HostConfig.Binds[0]", "/home/u/:/w:rw,z", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/home:/h\"]}}", "ohs-home-writable", "HostConfig.Binds[0]", "/home:/h", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/:/host\"]}}", "ohs-home-writable", "HostConfig.Binds[0]", "/:/host", "critical" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/home/u\",\"Target\":\"/w\",\"ReadOnly\":false}]}}",
+	  "ohs-home-writable", "HostConfig.Mounts[0]", "/home/u", "critical" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/home/u:/w:ro\",\"/home/u/project:/workspace:rw\",\"/home/uu:/x\"]}}",
+	  "ohs-home-writable", NULL, NULL, NULL },
+	/* ohs-credentials: the folders, below them, or a directory holding them */
+	{ "{\"HostConfig\":{\"Binds\":[\"/home/u/.ssh:/root/.ssh:ro\"]}}", "ohs-credentials", "HostConfig.Binds[0]", "/home/u/.ssh:/root/.ssh:ro", "high" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/home/u/.aws/credentials:/c:ro\"]}}", "ohs-credentials", "HostConfig.Binds[0]", "/home/u/.aws/credentials:/c:ro", "high" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/home/u/.kube\",\"Target\":\"/k\",\"ReadOnly\":true}]}}",
+	  "ohs-credentials", "HostConfig.Mounts[0]", "/home/u/.kube", "high" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/home/u/.config:/c:ro\"]}}", "ohs-credentials", "HostConfig.Binds[0]", "/home/u/.config:/c:ro", "high" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/home/u:/h:ro\"]}}", "ohs-credentials", "HostConfig.Binds[0]", "/home/u:/h:ro", "high" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/home/u/.docker:/d\"]}}", "ohs-credentials", "HostConfig.Binds[0]", "/home/u/.docker:/d", "high" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/home/u/.sshx:/x\",\"/home/u/project/.ssh-keys:/y\",\"/home/u/.config/nvim:/n\"]}}",
+	  "ohs-credentials", NULL, NULL, NULL },
+	/* host namespaces */
+	{ "{\"HostConfig\":{\"PidMode\":\"host\"}}", "5.15", "HostConfig.PidMode", "host", "critical" },
+	{ "{\"HostConfig\":{\"PidMode\":\"\"}}", "5.15", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"NetworkMode\":\"host\"}}", "5.9", "HostConfig.NetworkMode", "host", "high" },
+	{ "{\"NetworkingConfig\":{\"EndpointsConfig\":{\"host\":{}}}}", "5.9", "NetworkingConfig.EndpointsConfig", "host", "high" },
+	{ "{\"HostConfig\":{\"NetworkMode\":\"bridge\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\"ohs-net\":{}}}}", "5.9", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"IpcMode\":\"host\"}}", "5.16", "HostConfig.IpcMode", "host", "high" },
+	{ "{\"HostConfig\":{\"IpcMode\":\"private\"}}", "5.16", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"UTSMode\":\"host\"}}", "5.20", "HostConfig.UTSMode", "host", "high" },
+	{ "{\"HostConfig\":{\"UTSMode\":\"\"}}", "5.20", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"UsernsMode\":\"host\"}}", "5.30", "HostConfig.UsernsMode", "host", "high" },
+	{ "{\"HostConfig\":{\"UsernsMode\":\"\"}}", "5.30", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"CgroupnsMode\":\"host\"}}", "ohs-cgroupns-host", "HostConfig.CgroupnsMode", "host", "high" },
+	{ "{\"HostConfig\":{\"CgroupnsMode\":\"private\"}}", "ohs-cgroupns-host", NULL, NULL, NULL },
+	/* unconfined profiles, "=" and ":" forms */
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges\",\"seccomp=unconfined\"]}}", "5.21", "HostConfig.SecurityOpt[1]", "seccomp=unconfined", "high" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"seccomp:unconfined\"]}}", "5.21", "HostConfig.SecurityOpt[0]", "seccomp:unconfined", "high" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges\",\"seccomp=/etc/seccomp.json\"]}}", "5.21", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"apparmor=unconfined\"]}}", "5.1", "HostConfig.SecurityOpt[0]", "apparmor=unconfined", "high" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"apparmor:unconfined\"]}}", "5.1", "HostConfig.SecurityOpt[0]", "apparmor:unconfined", "high" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"apparmor=docker-default\"]}}", "5.1", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"label=disable\"]}}", "5.2", "HostConfig.SecurityOpt[0]", "label=disable", "high" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"label:disable\"]}}", "5.2", "HostConfig.SecurityOpt[0]", "label:disable", "high" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"label=type:svirt_t\"]}}", "5.2", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"systempaths=unconfined\"]}}", "ohs-systempaths-unconfined",
+	  "HostConfig.SecurityOpt[0]", "systempaths=unconfined", "high" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[]}}", "ohs-systempaths-unconfined", NULL, NULL, NULL },
+	/* 5.25 no-new-privileges, every spelling */
+	{ "{\"HostConfig\":{\"SecurityOpt\":[]}}", "5.25", "HostConfig.SecurityOpt", "", "medium" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":null}}", "5.25", "HostConfig.SecurityOpt", "", "medium" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges:false\"]}}", "5.25", "HostConfig.SecurityOpt[0]", "no-new-privileges:false", "medium" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges=false\"]}}", "5.25", "HostConfig.SecurityOpt[0]", "no-new-privileges=false", "medium" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges\"]}}", "5.25", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges=true\"]}}", "5.25", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"No-New-Privileges:TRUE\"]}}", "5.25", NULL, NULL, NULL },
+	/* 5.12 writable root filesystem */
+	{ "{\"HostConfig\":{\"ReadonlyRootfs\":false}}", "5.12", "HostConfig.ReadonlyRootfs", "false", "low" },
+	{ "{\"HostConfig\":{\"ReadonlyRootfs\":true}}", "5.12", NULL, NULL, NULL },
+	/* 5.13 published on all interfaces: "", missing, 0.0.0.0, :: */
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8080\"}]}}}", "5.13",
+	  "HostConfig.PortBindings[\"80/tcp\"][0].HostIp", "", "high" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"8080\"}]}}}", "5.13",
+	  "HostConfig.PortBindings[\"80/tcp\"][0].HostIp", "", "high" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"8080\"},{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"}]}}}",
+	  "5.13", "HostConfig.PortBindings[\"80/tcp\"][1].HostIp", "0.0.0.0", "high" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"53/udp\":[{\"HostIp\":\"::\",\"HostPort\":\"5353\"}]}}}", "5.13",
+	  "HostConfig.PortBindings[\"53/udp\"][0].HostIp", "::", "high" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"53/udp\":[{\"HostIp\":\"0:0:0:0:0:0:0:0\",\"HostPort\":\"5353\"}]}}}", "5.13",
+	  "HostConfig.PortBindings[\"53/udp\"][0].HostIp", "0:0:0:0:0:0:0:0", "high" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"53/udp\":[{\"HostIp\":\"[::]\",\"HostPort\":\"5353\"}]}}}", "5.13",
+	  "HostConfig.PortBindings[\"53/udp\"][0].HostIp", "[::]", "high" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"10.0.0.1\",\"HostPort\":\"8080\"},{\"HostIp\":\"::1\"}]}}}", "5.13", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"8080\"}],\"81/tcp\":null}}}", "5.13", NULL, NULL, NULL },
+	/* ohs-publish-all */
+	{ "{\"HostConfig\":{\"PublishAllPorts\":true}}", "ohs-publish-all", "HostConfig.PublishAllPorts", "true", "high" },
+	{ "{\"HostConfig\":{\"PublishAllPorts\":false}}", "ohs-publish-all", NULL, NULL, NULL },
+	/* 5.7 host ports below 1025 */
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"80\"}]}}}", "5.7",
+	  "HostConfig.PortBindings[\"80/tcp\"][0].HostPort", "80", "medium" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"1024-1030\"}]}}}", "5.7",
+	  "HostConfig.PortBindings[\"80/tcp\"][0].HostPort", "1024-1030", "medium" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"1025\"},{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}]}}}",
+	  "5.7", NULL, NULL, NULL },
+	/* 5.10, 5.11, 5.28 limits */
+	{ "{\"HostConfig\":{\"Memory\":0}}", "5.10", "HostConfig.Memory", "0", "medium" },
+	{ "{\"HostConfig\":{\"Memory\":268435456}}", "5.10", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"NanoCpus\":0}}", "5.11", "HostConfig.NanoCpus", "0", "medium" },
+	{ "{\"HostConfig\":{\"NanoCpus\":0,\"CpuShares\":512}}", "5.11", "HostConfig.NanoCpus", "0", "medium" },
+	{ "{\"HostConfig\":{\"NanoCpus\":0,\"CpuQuota\":50000,\"CpuPeriod\":100000}}", "5.11", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"NanoCpus\":0,\"CpusetCpus\":\"0\"}}", "5.11", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"PidsLimit\":-1}}", "5.28", "HostConfig.PidsLimit", "unlimited", "medium" },
+	{ "{\"HostConfig\":{\"PidsLimit\":null}}", "5.28", "HostConfig.PidsLimit", "0", "medium" },
+	{ "{\"HostConfig\":{\"PidsLimit\":1}}", "5.28", NULL, NULL, NULL },
+	/* 5.17 devices */
+	{ "{\"HostConfig\":{\"Devices\":[{\"PathOnHost\":\"/dev/kvm\",\"PathInContainer\":\"/dev/kvm\",\"CgroupPermissions\":\"rwm\"}]}}",
+	  "5.17", "HostConfig.Devices[0]", "/dev/kvm", "high" },
+	{ "{\"HostConfig\":{\"DeviceRequests\":[{\"Driver\":\"nvidia\",\"Count\":-1}]}}", "5.17",
+	  "HostConfig.DeviceRequests[0]", "{\"Driver\":\"nvidia\",\"Count\":-1}", "high" },
+	{ "{\"HostConfig\":{\"DeviceCgroupRules\":[\"c 1:3 mr\"]}}", "5.17", "HostConfig.DeviceCgroupRules[0]", "c 1:3 mr", "high" },
+	{ "{\"HostConfig\":{\"Devices\":[],\"DeviceRequests\":null}}", "5.17", NULL, NULL, NULL },
+	/* 5.19 shared propagation */
+	{ "{\"HostConfig\":{\"Binds\":[\"/srv/data:/data:ro,rshared\"]}}", "5.19", "HostConfig.Binds[0]", "/srv/data:/data:ro,rshared", "medium" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/srv/data\",\"Target\":\"/d\",\"BindOptions\":{\"Propagation\":\"shared\"}}]}}",
+	  "5.19", "HostConfig.Mounts[0]", "/srv/data", "medium" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/srv/data:/data:rprivate\",\"/srv/x:/x:rslave\"]}}", "5.19", NULL, NULL, NULL },
+	/* 4.1 root user */
+	{ "{\"User\":\"\"}", "4.1", "User", "", "high" },
+	{ "{\"User\":null}", "4.1", "User", "", "high" },
+	{ "{\"User\":\"root\"}", "4.1", "User", "root", "high" },
+	{ "{\"User\":\"0\"}", "4.1", "User", "0", "high" },
+	{ "{\"User\":\"0:1000\"}", "4.1", "User", "0:1000", "high" },
+	{ "{\"User\":\"root:wheel\"}", "4.1", "User", "root:wheel", "high" },
+	{ "{\"User\":\"000\"}", "4.1", "User", "000", "high" },
+	{ "{\"User\":\"1000:0\"}", "4.1", NULL, NULL, NULL },
+	{ "{\"User\":\"openhands\"}", "4.1", NULL, NULL, NULL },
+	{ "{\"User\":\"10\"}", "4.1", NULL, NULL, NULL },
+	/* ohs-secret-env: the name only, never the value */
+	{ "{\"Env\":[\"PATH=/bin\",\"GITHUB_TOKEN=ghp_s3cr3t\"]}", "ohs-secret-env", "Env[1]", "GITHUB_TOKEN", "low" },
+	{ "{\"Env\":[\"my_api_key=s3cr3t\"]}", "ohs-secret-env", "Env[0]", "my_api_key", "low" },
+	{ "{\"Env\":[\"DB_PASSWD=s3cr3t\"]}", "ohs-secret-env", "Env[0]", "DB_PASSWD", "low" },
+	{ "{\"Env\":[\"Client_Secret=s3cr3t\"]}", "ohs-secret-env", "Env[0]", "Client_Secret", "low" },
+	{ "{\"Env\":[\"PGPASSWORD\"]}", "ohs-secret-env", "Env[0]", "PGPASSWORD", "low" },
+	{ "{\"Env\":[\"PATH=/bin\",\"HOME=/root\",\"TOK=x\"]}", "ohs-secret-env", NULL, NULL, NULL },
+	/* ohs-volumes-from */
+	{ "{\"HostConfig\":{\"VolumesFrom\":[\"other:ro\"]}}", "ohs-volumes-from", "HostConfig.VolumesFrom[0]", "other:ro", "high" },
+	{ "{\"HostConfig\":{\"VolumesFrom\":[]}}", "ohs-volumes-from", NULL, NULL, NULL },
+};
+
+START_TEST(test_clean_body_has_no_finding)
+{
+	ohs_policy *p = policy("hardened", "enforce");
+	ohs_findings *f = NULL;
+	char *s;
+
+	ck_assert_ohs_ok(ohs_policy_check(&f, p, clean_body));
+	s = dump_findings(f);
+	ck_assert_msg(ohs_findings_count(f) == 0, "findings: %s", s);
+	free(s);
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_check_table)
+{
+	const check_case *c = &cases[_i];
+	ohs_policy *p = policy("permissive", "enforce");
+	ohs_findings *f = NULL;
+	char *body = body_with(c->frag);
+	char *s;
+	long k;
+	size_t i;
+
+	ck_assert_ohs_ok(ohs_policy_check(&f, p, body));
+	s = dump_findings(f);
+	k = find(f, c->id, c->field);
+	if (c->field) {
+		ck_assert_msg(k >= 0, "case %d %s: no %s at %s; findings: %s", _i, c->frag, c->id, c->field, s);
+		ck_assert_str_eq(ohs_findings_value(f, (size_t)k), c->value);
+		ck_assert_str_eq(ohs_findings_severity(f, (size_t)k), c->severity);
+		ck_assert_ptr_nonnull(strstr(ohs_findings_message(f, (size_t)k), c->id));
+		ck_assert_ptr_nonnull(strstr(ohs_findings_message(f, (size_t)k), c->field));
+		ck_assert_str_ne(ohs_findings_remediation(f, (size_t)k), "");
+		ck_assert_int_eq(ohs_findings_refused(f, (size_t)k), 0); /* permissive */
+		ck_assert_int_eq(ohs_findings_fixed(f, (size_t)k), 0);
+	} else {
+		ck_assert_msg(k < 0, "case %d %s: unexpected %s; findings: %s", _i, c->frag, c->id, s);
+	}
+	/* A secret's value never shows up anywhere. */
+	ck_assert_msg(strstr(s, "s3cr3t") == NULL, "secret leaked: %s", s);
+	for (i = 0; i < ohs_findings_count(f); i++)
+		ck_assert_ptr_null(strstr(ohs_findings_message(f, i), "s3cr3t"));
+	free(s);
+	free(body);
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* Without a known $HOME, the home check still covers "/" and credentials are skipped. */
+START_TEST(test_no_home)
+{
+	ohs_policy *p = policy("default", "enforce");
+	ohs_findings *f = NULL;
+	char *body;
+
+	ck_assert_ohs_ok(ohs_policy_set_home(p, NULL));
+	ck_assert_ptr_null(ohs_policy_home(p));
+	body = body_with("{\"HostConfig\":{\"Binds\":[\"/home/u:/w\",\"/:/host\"]}}");
+	ck_assert_ohs_ok(ohs_policy_check(&f, p, body));
+	ck_assert_int_lt(find(f, "ohs-home-writable", "HostConfig.Binds[0]"), 0);
+	ck_assert_int_ge(find(f, "ohs-home-writable", "HostConfig.Binds[1]"), 0);
+	ck_assert_int_lt(find(f, "ohs-credentials", NULL), 0);
+	free(body);
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_home_from_environment)
+{
+	ohs_policy *p = NULL;
+	const char *old = getenv("HOME");
+	char *saved = old ? strdup(old) : NULL;
+
+	setenv("HOME", "/srv//people/ann/", 1);
+	ck_assert_ohs_ok(ohs_policy_new(&p, NULL, NULL));
+	ck_assert_str_eq(ohs_policy_home(p), "/srv/people/ann");
+	ck_assert_str_eq(ohs_policy_profile(p), "default");
+	ck_assert_str_eq(ohs_policy_mode(p), "enforce");
+	ohs_policy_free(p);
+	setenv("HOME", "relative", 1);
+	ck_assert_ohs_ok(ohs_policy_new(&p, NULL, NULL));
+	ck_assert_ptr_null(ohs_policy_home(p));
+	ohs_policy_free(p);
+	if (saved)
+		setenv("HOME", saved, 1);
+	else
+		unsetenv("HOME");
+	free(saved);
+}
+END_TEST
+
+/* ------------------------------------------------------------ profiles and modes */
+
+START_TEST(test_refusal_matrix)
+{
+	static const char *const profiles[] = { "permissive", "default", "hardened" };
+	/* finding -> refused by permissive, default, hardened */
+	static const struct {
+		const char *frag, *id;
+		int refused[3];
+	} m[] = {
+		{ "{\"HostConfig\":{\"Privileged\":true}}", "5.4", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"Binds\":[\"/run/docker.sock:/s:ro\"]}}", "5.31", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"Binds\":[\"/etc:/e:ro\"]}}", "5.5", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"Binds\":[\"/home/u:/w\"]}}", "ohs-home-writable", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"PidMode\":\"host\"}}", "5.15", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"NetworkMode\":\"host\"}}", "5.9", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"CapAdd\":[\"SYS_ADMIN\"]}}", "5.3", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges\",\"seccomp=unconfined\"]}}", "5.21", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"Devices\":[{\"PathOnHost\":\"/dev/fuse\"}]}}", "5.17", { 0, 0, 1 } },
+		{ "{\"User\":\"root\"}", "4.1", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"8080\"}]}}}", "5.13", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"Binds\":[\"/home/u/.ssh:/s:ro\"]}}", "ohs-credentials", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"VolumesFrom\":[\"x\"]}}", "ohs-volumes-from", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"SecurityOpt\":[]}}", "5.25", { 0, 0, 0 } },
+		{ "{\"HostConfig\":{\"Memory\":0}}", "5.10", { 0, 0, 0 } },
+		{ "{\"HostConfig\":{\"ReadonlyRootfs\":false}}", "5.12", { 0, 0, 0 } },
+		{ "{\"Env\":[\"API_KEY=1\"]}", "ohs-secret-env", { 0, 0, 0 } },
+	};
+	size_t i, j;
+
+	for (i = 0; i < OHS_ARRAY_SIZE(m); i++) {
+		char *body = body_with(m[i].frag);
+
+		for (j = 0; j < 3; j++) {
+			ohs_policy *p = policy(profiles[j], "warn");
+			ohs_findings *f = NULL;
+			long k;
+
+			ck_assert_ohs_ok(ohs_policy_check(&f, p, body));
+			k = find(f, m[i].id, NULL);
+			ck_assert_msg(k >= 0, "%s: no %s", m[i].frag, m[i].id);
+			ck_assert_msg(ohs_findings_refused(f, (size_t)k) == m[i].refused[j],
+				"%s under %s: refused %d, expected %d", m[i].id, profiles[j],
+				ohs_findings_refused(f, (size_t)k), m[i].refused[j]);
+			/* Other findings of the same body may be refused too (e.g. credentials). */
+			ck_assert_uint_ge(ohs_findings_refused_count(f), (size_t)m[i].refused[j]);
+			if (j == 0)
+				ck_assert_uint_eq(ohs_findings_refused_count(f), 0);
+			ohs_findings_free(f);
+			ohs_policy_free(p);
+		}
+		free(body);
+	}
+}
+END_TEST
+
+START_TEST(test_enforce_refuses)
+{
+	ohs_policy *p = policy("default", "enforce");
+	ohs_findings *f = NULL;
+	char *out = (char *)"untouched";
+	char *body = body_with("{\"HostConfig\":{\"Privileged\":true,"
+		"\"Binds\":[\"/srv:/srv\",\"/var/run/docker.sock:/var/run/docker.sock:ro\"]}}");
+
+	ck_assert_ohs_error(ohs_policy_apply(&out, &f, p, body), OHS_EPOLICY,
+		"5.4 HostConfig.Privileged=\"true\"");
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(),
+		"5.31 HostConfig.Binds[1]=\"/var/run/docker.sock:/var/run/docker.sock:ro\""));
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "security profile \"default\""));
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "2 refused findings"));
+	ck_assert_ptr_null(out);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(ohs_findings_refused_count(f), 2);
+	ohs_findings_free(f);
+
+	/* Without an out_findings. */
+	ck_assert_ohs_error(ohs_policy_apply(&out, NULL, p, body), OHS_EPOLICY, "5.4");
+	ck_assert_ptr_null(out);
+	free(body);
+	ohs_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_warn_reports)
+{
+	ohs_policy *p = policy("default", "warn");
+	ohs_findings *f = NULL;
+	char *out = NULL;
+	char *body = body_with("{\"HostConfig\":{\"Privileged\":true}}");
+
+	ck_assert_ohs_ok(ohs_policy_apply(&out, &f, p, body));
+	ck_assert_str_eq(out, body); /* non-hardened: the exact body */
+	ck_assert_uint_eq(ohs_findings_refused_count(f), 1);
+	ck_assert_int_eq(ohs_findings_refused(f, (size_t)find(f, "5.4", NULL)), 1);
+	ohs_free(out);
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+
+	/* Permissive enforce refuses nothing. */
+	p = policy("permissive", "enforce");
+	ck_assert_ohs_ok(ohs_policy_apply(&out, NULL, p, body));
+	ck_assert_str_eq(out, body);
+	ohs_free(out);
+	ohs_policy_free(p);
+	free(body);
+}
+END_TEST
+
+START_TEST(test_default_accepts_openhands_body)
+{
+	/* What OpenHands sends by default: root, 0.0.0.0 ports, a workspace bind, no limits. */
+	static const char body[] =
+		"{\"Image\":\"ohs-test:latest\",\"User\":\"root\",\"Env\":[\"LLM_API_KEY=x\"],"
+		"\"ExposedPorts\":{\"30000/tcp\":{}},\"HostConfig\":{\"Binds\":[\"/home/u/project:/workspace:rw\"],"
+		"\"PortBindings\":{\"30000/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"30000\"}]}}}";
+	ohs_policy *p = policy("default", "enforce");
+	ohs_findings *f = NULL;
+	char *out = NULL;
+
+	ck_assert_ohs_ok(ohs_policy_apply(&out, &f, p, body));
+	ck_assert_str_eq(out, body);
+	ck_assert_uint_gt(ohs_findings_count(f), 5);
+	ck_assert_uint_eq(ohs_findings_refused_count(f), 0);
+	ohs_free(out);
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------ hardened rewrite */
+
+static json_t *load(const char *s)
+{
+	json_error_t err;
+	json_t *j = json_loads(s, 0, &err);
+
+	ck_assert_msg(j != NULL, "%s: %s", s, err.text);
+	return j;
+}
+
+START_TEST(test_hardened_rewrite)
+{
+	static const char body[] =
+		"{\"Image\":\"ohs-test:latest\",\"User\":\"\",\"Env\":[\"A=1\"],"
+		"\"ExposedPorts\":{\"8000/tcp\":{},\"9000/tcp\":{}},"
+		"\"HostConfig\":{\"Binds\":[\"/home/u/project:/workspace:rw\"],"
+		"\"PortBindings\":{\"8000/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8000\"},{\"HostIp\":\"::\",\"HostPort\":\"8000\"}]},"
+		"\"PublishAllPorts\":true,\"CapAdd\":[\"cap_net_bind_service\"],\"CapDrop\":[\"MKNOD\",\"chown\"],"
+		"\"SecurityOpt\":[\"no-new-privileges:false\",\"label=type:svirt_t\"],\"Init\":true}}";
+	static const char expected_hc[] =
+		"{\"Binds\":[\"/home/u/project:/workspace:rw\"],"
+		"\"PortBindings\":{\"8000/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"8000\"}],"
+		"\"9000/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}]},"
+		"\"PublishAllPorts\":false,"
+		"\"CapAdd\":[\"DAC_OVERRIDE\",\"FOWNER\",\"FSETID\",\"KILL\",\"SETGID\",\"SETUID\",\"NET_BIND_SERVICE\"],"
+		"\"CapDrop\":[\"ALL\"],"
+		"\"SecurityOpt\":[\"label=type:svirt_t\",\"no-new-privileges:true\"],\"Init\":true,"
+		"\"Memory\":4294967296,\"NanoCpus\":2000000000,\"PidsLimit\":4096}";
+	ohs_policy *p = policy("hardened", "enforce");
+	ohs_findings *f = NULL, *re = NULL;
+	char *out = NULL, *s;
+	json_t *j, *exp;
+	size_t i;
+	static const char *const fixed_ids[] = { "5.13", "ohs-publish-all", "5.25", "5.10", "5.11", "5.28", "4.1" };
+
+	ck_assert_ohs_ok(ohs_policy_apply(&out, &f, p, body));
+	j = load(out);
+	exp = load(expected_hc);
+	s = json_dumps(json_object_get(j, "HostConfig"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+	ck_assert_msg(json_equal(json_object_get(j, "HostConfig"), exp), "HostConfig %s\nexpected %s", s, expected_hc);
+	/* Existing keys keep their place; new ones come last. */
+	ck_assert_str_eq(s, expected_hc);
+	free(s);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "User")), "65534:65534");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "Image")), "ohs-test:latest");
+
+	/* The findings show what was fixed; what remains is not refused. */
+	s = dump_findings(f);
+	for (i = 0; i < OHS_ARRAY_SIZE(fixed_ids); i++) {
+		long k = find(f, fixed_ids[i], NULL);
+
+		ck_assert_msg(k >= 0, "no %s in %s", fixed_ids[i], s);
+		ck_assert_msg(ohs_findings_fixed(f, (size_t)k), "%s not fixed: %s", fixed_ids[i], s);
+		ck_assert_int_eq(ohs_findings_refused(f, (size_t)k), 0);
+	}
+	ck_assert_int_ge(find(f, "5.13", "HostConfig.PortBindings[\"8000/tcp\"][1].HostIp"), 0);
+	ck_assert_int_eq(ohs_findings_fixed(f, (size_t)find(f, "5.3", "HostConfig.CapDrop")), 1);
+	ck_assert_int_eq(ohs_findings_fixed(f, (size_t)find(f, "5.12", NULL)), 0);
+	ck_assert_uint_eq(ohs_findings_refused_count(f), 0);
+	free(s);
+
+	/* Re-checking the result finds nothing refused, and nothing above low. */
+	ck_assert_ohs_ok(ohs_policy_check(&re, p, out));
+	s = dump_findings(re);
+	ck_assert_uint_eq(ohs_findings_refused_count(re), 0);
+	for (i = 0; i < ohs_findings_count(re); i++)
+		ck_assert_msg(strcmp(ohs_findings_severity(re, i), "low") == 0, "left: %s", s);
+	free(s);
+
+	/* Applying again is a fixed point. */
+	{
+		char *out2 = NULL;
+
+		ck_assert_ohs_ok(ohs_policy_apply(&out2, NULL, p, out));
+		ck_assert_str_eq(out2, out);
+		ohs_free(out2);
+	}
+	json_decref(j);
+	json_decref(exp);
+	ohs_free(out);
+	ohs_findings_free(f);
+	ohs_findings_free(re);
+	ohs_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_hardened_keeps_user_limits)
+{
+	static const char body[] =
+		"{\"Image\":\"i\",\"User\":\"1000:1000\",\"HostConfig\":{\"Memory\":536870912,"
+		"\"CpuQuota\":50000,\"CpuPeriod\":100000,\"PidsLimit\":64}}";
+	ohs_policy *p = policy("hardened", "enforce");
+	char *out = NULL;
+	json_t *j, *hc;
+
+	ck_assert_ohs_ok(ohs_policy_apply(&out, NULL, p, body));
+	j = load(out);
+	hc = json_object_get(j, "HostConfig");
+	ck_assert_int_eq(json_integer_value(json_object_get(hc, "Memory")), 536870912);
+	ck_assert_ptr_null(json_object_get(hc, "NanoCpus")); /* conflicts with CpuQuota */
+	ck_assert_int_eq(json_integer_value(json_object_get(hc, "PidsLimit")), 64);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "User")), "1000:1000");
+	ck_assert_ptr_nonnull(json_object_get(hc, "CapDrop"));
+	json_decref(j);
+	ohs_free(out);
+
+	/* No HostConfig at all; custom defaults, 0 = leave unset. */
+	ck_assert_ohs_ok(ohs_policy_set_default_limits(p, 268435456, 0, 100));
+	ck_assert_ohs_ok(ohs_policy_set_default_user(p, "1000"));
+	ck_assert_ohs_ok(ohs_policy_apply(&out, NULL, p, "{\"Image\":\"i\"}"));
+	j = load(out);
+	hc = json_object_get(j, "HostConfig");
+	ck_assert_int_eq(json_integer_value(json_object_get(hc, "Memory")), 268435456);
+	ck_assert_ptr_null(json_object_get(hc, "NanoCpus"));
+	ck_assert_int_eq(json_integer_value(json_object_get(hc, "PidsLimit")), 100);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "User")), "1000");
+	json_decref(j);
+	ohs_free(out);
+
+	/* MemorySwap below the default memory: Memory follows it. */
+	ck_assert_ohs_ok(ohs_policy_apply(&out, NULL, p,
+		"{\"User\":\"1\",\"HostConfig\":{\"MemorySwap\":134217728}}"));
+	j = load(out);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "HostConfig"), "Memory")), 134217728);
+	json_decref(j);
+	ohs_free(out);
+	ohs_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_hardened_refuses_rest)
+{
+	ohs_policy *p = policy("hardened", "enforce");
+	ohs_findings *f = NULL;
+	char *out = NULL;
+	char *body;
+
+	body = body_with("{\"HostConfig\":{\"NetworkMode\":\"host\",\"CapAdd\":[\"NET_ADMIN\"]}}");
+	ck_assert_ohs_error(ohs_policy_apply(&out, &f, p, body), OHS_EPOLICY, "5.9 HostConfig.NetworkMode=\"host\"");
+	/* The extra capability stays in CapAdd and is refused, not silently dropped. */
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "5.3 HostConfig.CapAdd[0]=\"NET_ADMIN\""));
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "security profile \"hardened\""));
+	ck_assert_ptr_null(out);
+	ck_assert_uint_eq(ohs_findings_refused_count(f), 2);
+	ohs_findings_free(f);
+	free(body);
+
+	/* Root user without a default user to rewrite to: refused. */
+	ck_assert_ohs_ok(ohs_policy_set_default_user(p, NULL));
+	ck_assert_ptr_null(ohs_policy_default_user(p));
+	body = body_with("{\"User\":\"root\"}");
+	ck_assert_ohs_error(ohs_policy_apply(&out, NULL, p, body), OHS_EPOLICY, "4.1 User=\"root\"");
+	free(body);
+
+	/* Warn mode: same findings, the body is still returned (rewritten). */
+	ohs_policy_free(p);
+	p = policy("hardened", "warn");
+	body = body_with("{\"HostConfig\":{\"Privileged\":true,\"PortBindings\":{\"1/tcp\":[{\"HostPort\":\"2000\"}]}}}");
+	ck_assert_ohs_ok(ohs_policy_apply(&out, &f, p, body));
+	ck_assert_ptr_nonnull(strstr(out, "\"Privileged\":true"));
+	ck_assert_ptr_nonnull(strstr(out, "\"HostIp\":\"127.0.0.1\""));
+	ck_assert_uint_eq(ohs_findings_refused_count(f), 1);
+	ohs_free(out);
+	ohs_findings_free(f);
+	free(body);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------ API, JSON, fail closed */
+
+START_TEST(test_names)
+{
+	ohs_security_profile pr;
+	ohs_security_mode mo;
+
+	ck_assert_ohs_ok(ohs_policy_profile_from_name(&pr, "hardened"));
+	ck_assert_int_eq(pr, OHS_PROFILE_HARDENED);
+	ck_assert_ohs_ok(ohs_policy_profile_from_name(&pr, "permissive"));
+	ck_assert_int_eq(pr, OHS_PROFILE_PERMISSIVE);
+	ck_assert_ohs_ok(ohs_policy_mode_from_name(&mo, "warn"));
+	ck_assert_int_eq(mo, OHS_MODE_WARN);
+	ck_assert_str_eq(ohs_policy_profile_name(OHS_PROFILE_DEFAULT), "default");
+	ck_assert_str_eq(ohs_policy_mode_name(OHS_MODE_ENFORCE), "enforce");
+	ck_assert_ptr_null(ohs_policy_profile_name((ohs_security_profile)7));
+	ck_assert_ptr_null(ohs_policy_mode_name((ohs_security_mode)-1));
+
+	ck_assert_ohs_error(ohs_policy_profile_from_name(&pr, "paranoid"), OHS_EINVAL,
+		"security profile \"paranoid\" is unknown; expected \"permissive\", \"default\" or \"hardened\"");
+	ck_assert_ohs_error(ohs_policy_profile_from_name(&pr, "Hardened"), OHS_EINVAL, "\"Hardened\"");
+	ck_assert_ohs_error(ohs_policy_profile_from_name(&pr, ""), OHS_EINVAL, "security profile \"\" is unknown");
+	ck_assert_ohs_error(ohs_policy_profile_from_name(&pr, NULL), OHS_EINVAL, "name is NULL");
+	ck_assert_ohs_error(ohs_policy_profile_from_name(NULL, "default"), OHS_EINVAL, "out is NULL");
+	ck_assert_ohs_error(ohs_policy_mode_from_name(&mo, "audit"), OHS_EINVAL,
+		"security mode \"audit\" is unknown; expected \"enforce\" or \"warn\"");
+	ck_assert_ohs_error(ohs_policy_mode_from_name(&mo, NULL), OHS_EINVAL, "name is NULL");
+	ck_assert_ohs_error(ohs_policy_mode_from_name(NULL, "warn"), OHS_EINVAL, "out is NULL");
+}
+END_TEST
+
+START_TEST(test_policy_api_errors)
+{
+	ohs_policy *p = (ohs_policy *)&p, *d = NULL;
+	int64_t mem = 1, cpu = 1, pids = 1;
+
+	ck_assert_ohs_error(ohs_policy_new(&p, "allow", NULL), OHS_EINVAL, "security profile \"allow\"");
+	ck_assert_ptr_null(p);
+	ck_assert_ohs_error(ohs_policy_new(&p, "default", "off"), OHS_EINVAL, "security mode \"off\"");
+	ck_assert_ptr_null(p);
+	ck_assert_ohs_error(ohs_policy_new(NULL, NULL, NULL), OHS_EINVAL, "ohs_policy_new: out is NULL");
+
+	p = policy("hardened", "warn");
+	ck_assert_ohs_error(ohs_policy_set_home(p, "home/u"), OHS_EINVAL, "home \"home/u\" must be an absolute path");
+	ck_assert_str_eq(ohs_policy_home(p), HOME);
+	ck_assert_ohs_ok(ohs_policy_set_home(p, "/home//u/./"));
+	ck_assert_str_eq(ohs_policy_home(p), "/home/u");
+	ck_assert_ohs_error(ohs_policy_set_home(NULL, "/"), OHS_EINVAL, "p is NULL");
+	ck_assert_ohs_error(ohs_policy_set_default_limits(p, -1, 0, 0), OHS_EINVAL, "memory_bytes -1 is negative");
+	ck_assert_ohs_error(ohs_policy_set_default_limits(p, 0, -2, 0), OHS_EINVAL, "nano_cpus -2 is negative");
+	ck_assert_ohs_error(ohs_policy_set_default_limits(p, 0, 0, -3), OHS_EINVAL, "pids -3 is negative");
+	ck_assert_ohs_error(ohs_policy_set_default_limits(NULL, 0, 0, 0), OHS_EINVAL, "p is NULL");
+	ck_assert_ohs_ok(ohs_policy_default_limits(&mem, &cpu, &pids, p));
+	ck_assert_int_eq(mem, 4294967296LL);
+	ck_assert_int_eq(cpu, 2000000000LL);
+	ck_assert_int_eq(pids, 4096);
+	ck_assert_ohs_error(ohs_policy_default_limits(&mem, NULL, NULL, NULL), OHS_EINVAL, "p is NULL");
+	ck_assert_str_eq(ohs_policy_default_user(p), "65534:65534");
+	ck_assert_ohs_error(ohs_policy_set_default_user(p, "root:root"), OHS_EINVAL, "user \"root:root\" is root");
+	ck_assert_ohs_error(ohs_policy_set_default_user(p, "0"), OHS_EINVAL, "user \"0\" is root");
+	ck_assert_str_eq(ohs_policy_default_user(p), "65534:65534");
+	ck_assert_ohs_error(ohs_policy_set_default_user(NULL, "1"), OHS_EINVAL, "p is NULL");
+
+	ck_assert_ohs_ok(ohs_policy_dup(&d, p));
+	ck_assert_str_eq(ohs_policy_profile(d), "hardened");
+	ck_assert_str_eq(ohs_policy_mode(d), "warn");
+	ck_assert_str_eq(ohs_policy_home(d), "/home/u");
+	ck_assert_ptr_ne(ohs_policy_home(d), ohs_policy_home(p));
+	ohs_policy_free(d);
+	d = (ohs_policy *)&d;
+	ck_assert_ohs_error(ohs_policy_dup(&d, NULL), OHS_EINVAL, "ohs_policy_dup: p is NULL");
+	ck_assert_ptr_null(d);
+	ck_assert_ohs_error(ohs_policy_dup(NULL, p), OHS_EINVAL, "out is NULL");
+	ck_assert_ptr_null(ohs_policy_profile(NULL));
+	ck_assert_ptr_null(ohs_policy_mode(NULL));
+	ck_assert_ptr_null(ohs_policy_home(NULL));
+	ohs_policy_free(p);
+	ohs_policy_free(NULL);
+}
+END_TEST
+
+static const struct {
+	const char *body;
+	const char *needle;
+} bad_bodies[] = {
+	{ "{\"HostConfig\":{\"Privileged\":true", "create body is not valid JSON" },
+	{ "", "create body is not valid JSON" },
+	{ "[]", "create body must be a JSON object" },
+	{ "{\"Image\":\"a\",\"Image\":\"b\"}", "not valid JSON" },
+	{ "{\"HostConfig\":[]}", "HostConfig must be an object, got array" },
+	{ "{\"HostConfig\":{\"Privileged\":\"yes\"}}", "HostConfig.Privileged must be a boolean, got string" },
+	{ "{\"HostConfig\":{\"Privileged\":1}}", "HostConfig.Privileged must be a boolean, got integer" },
+	{ "{\"HostConfig\":{\"Binds\":\"/etc:/etc\"}}", "HostConfig.Binds must be an array" },
+	{ "{\"HostConfig\":{\"Binds\":[42]}}", "HostConfig.Binds[0] must be a string" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/etc\"]}}", "HostConfig.Binds[0] (\"/etc\") must be \"source:target[:options]\"" },
+	{ "{\"HostConfig\":{\"Binds\":[\"/a:/b:ro:x\"]}}", "HostConfig.Binds[0] (\"/a:/b:ro:x\") has too many" },
+	{ "{\"HostConfig\":{\"Mounts\":[\"/etc\"]}}", "HostConfig.Mounts[0] must be an object" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":7}]}}", "HostConfig.Mounts[0].Source must be a string" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Source\":\"/x\",\"ReadOnly\":\"no\"}]}}", "HostConfig.Mounts[0].ReadOnly must be a boolean" },
+	{ "{\"HostConfig\":{\"CapAdd\":[true]}}", "HostConfig.CapAdd[0] must be a string" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":\"seccomp=unconfined\"}}", "HostConfig.SecurityOpt must be an array" },
+	{ "{\"HostConfig\":{\"PidMode\":1}}", "HostConfig.PidMode must be a string" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":{}}}}", "HostConfig.PortBindings[\"80/tcp\"] must be an array" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"http\"}]}}}",
+	  "HostConfig.PortBindings[\"80/tcp\"][0].HostPort (\"http\") must be a port number" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":80}]}}}", "HostPort must be a string" },
+	{ "{\"HostConfig\":{\"Memory\":\"1g\"}}", "HostConfig.Memory must be an integer" },
+	{ "{\"User\":0}", "User must be a string" },
+	{ "{\"Env\":[\"A=1\",null]}", "Env[1] must be a string" },
+	{ "{\"HostConfig\":{\"VolumesFrom\":[1]}}", "HostConfig.VolumesFrom[0] must be a string" },
+	{ "{\"NetworkingConfig\":{\"EndpointsConfig\":[]}}", "NetworkingConfig.EndpointsConfig must be an object" },
+	/* The engine matches keys case-insensitively: other spellings would slip past the checks. */
+	{ "{\"HostConfig\":{\"Privileged\":false,\"privileged\":true}}",
+	  "key \"privileged\" in HostConfig must be spelled \"Privileged\"" },
+	{ "{\"hostconfig\":{\"Privileged\":true}}", "key \"hostconfig\" in the body must be spelled \"HostConfig\"" },
+	{ "{\"HostConfig\":{\"BINDS\":[\"/etc:/etc\"]}}", "key \"BINDS\" in HostConfig must be spelled \"Binds\"" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"type\":\"bind\",\"Source\":\"/etc\"}]}}",
+	  "key \"type\" in HostConfig.Mounts[0] must be spelled \"Type\"" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"hostip\":\"0.0.0.0\"}]}}}", "key \"hostip\"" },
+	{ "{\"HostConfig\":{\"Devices\":[{\"pathOnHost\":\"/dev/mem\"}]}}", "key \"pathOnHost\"" },
+	{ "{\"user\":\"root\"}", "key \"user\" in the body must be spelled \"User\"" },
+};
+
+START_TEST(test_fail_closed_bodies)
+{
+	static const char *const profiles[] = { "permissive", "hardened" };
+	size_t j;
+
+	for (j = 0; j < 2; j++) {
+		ohs_policy *p = policy(profiles[j], "warn");
+		ohs_findings *f = (ohs_findings *)&f;
+		char *out = (char *)"x";
+
+		ck_assert_ohs_error(ohs_policy_check(&f, p, bad_bodies[_i].body), OHS_EINVAL, bad_bodies[_i].needle);
+		ck_assert_ptr_null(f);
+		ck_assert_ptr_nonnull(strstr(ohs_error_last(), "ohs_policy_check"));
+		f = (ohs_findings *)&f;
+		ck_assert_ohs_error(ohs_policy_apply(&out, &f, p, bad_bodies[_i].body), OHS_EINVAL, bad_bodies[_i].needle);
+		ck_assert_ptr_null(f);
+		ck_assert_ptr_null(out);
+		ohs_policy_free(p);
+	}
+}
+END_TEST
+
+START_TEST(test_null_args)
+{
+	ohs_policy *p = policy("default", "enforce");
+	ohs_findings *f = NULL;
+	char *out = NULL;
+
+	ck_assert_ohs_error(ohs_policy_check(NULL, p, "{}"), OHS_EINVAL, "ohs_policy_check: out is NULL");
+	ck_assert_ohs_error(ohs_policy_check(&f, NULL, "{}"), OHS_EINVAL, "ohs_policy_check: p is NULL");
+	ck_assert_ohs_error(ohs_policy_check(&f, p, NULL), OHS_EINVAL, "ohs_policy_check: create_body is NULL");
+	ck_assert_ohs_error(ohs_policy_apply(NULL, &f, p, "{}"), OHS_EINVAL, "ohs_policy_apply: out_body is NULL");
+	ck_assert_ohs_error(ohs_policy_apply(&out, &f, NULL, "{}"), OHS_EINVAL, "ohs_policy_apply: p is NULL");
+	ck_assert_ohs_error(ohs_policy_apply(&out, &f, p, NULL), OHS_EINVAL, "ohs_policy_apply: create_body is NULL");
+	ck_assert_ohs_error(ohs_findings_to_json(NULL, f), OHS_EINVAL, "ohs_findings_to_json: out is NULL");
+	ck_assert_ohs_error(ohs_findings_to_json(&out, NULL), OHS_EINVAL, "ohs_findings_to_json: f is NULL");
+	ck_assert_ptr_null(out);
+	ck_assert_uint_eq(ohs_findings_count(NULL), 0);
+	ck_assert_uint_eq(ohs_findings_refused_count(NULL), 0);
+	ck_assert_ptr_null(ohs_findings_id(NULL, 0));
+	ohs_findings_free(NULL);
+	ohs_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_findings_json)
+{
+	ohs_policy *p = policy("default", "warn");
+	ohs_findings *f = NULL;
+	char *body = body_with("{\"HostConfig\":{\"Privileged\":true,\"ReadonlyRootfs\":false}}");
+	char *s = NULL;
+	json_t *j, *arr, *x;
+	size_t n;
+
+	ck_assert_ohs_ok(ohs_policy_check(&f, p, body));
+	n = ohs_findings_count(f);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_ptr_null(ohs_findings_id(f, n));
+	ck_assert_ptr_null(ohs_findings_severity(f, n));
+	ck_assert_ptr_null(ohs_findings_field(f, n));
+	ck_assert_ptr_null(ohs_findings_value(f, n));
+	ck_assert_ptr_null(ohs_findings_message(f, n));
+	ck_assert_ptr_null(ohs_findings_remediation(f, n));
+	ck_assert_int_eq(ohs_findings_refused(f, n), 0);
+	ck_assert_int_eq(ohs_findings_fixed(f, n), 0);
+	ck_assert_ohs_ok(ohs_findings_to_json(&s, f));
+	j = load(s);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "profile")), "default");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "mode")), "warn");
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "refused")), 1);
+	arr = json_object_get(j, "findings");
+	ck_assert_uint_eq(json_array_size(arr), 2);
+	x = json_array_get(arr, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(x, "id")), "5.4");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "severity")), "critical");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "field")), "HostConfig.Privileged");
+	ck_assert_str_eq(json_string_value(json_object_get(x, "value")), "true");
+	ck_assert(json_is_true(json_object_get(x, "refused")));
+	ck_assert(json_is_false(json_object_get(x, "fixed")));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(x, "remediation")), "Privileged"));
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(arr, 1), "id")), "5.12");
+	json_decref(j);
+	ohs_free(s);
+	free(body);
+	ohs_findings_free(f);
+	ohs_policy_free(p);
 }
 END_TEST
 
 int main(void)
 {
 	Suite *s = suite_create("policy");
-	TCase *tc = tcase_create("core");
+	TCase *tc = tcase_create("checks");
+	TCase *tp = tcase_create("profiles");
+	TCase *ta = tcase_create("api");
 
-	tcase_add_test(tc, test_placeholder_policy);
+	tcase_add_test(tc, test_clean_body_has_no_finding);
+	tcase_add_loop_test(tc, test_check_table, 0, (int)OHS_ARRAY_SIZE(cases));
+	tcase_add_test(tc, test_no_home);
+	tcase_add_test(tc, test_home_from_environment);
 	suite_add_tcase(s, tc);
+
+	tcase_add_test(tp, test_refusal_matrix);
+	tcase_add_test(tp, test_enforce_refuses);
+	tcase_add_test(tp, test_warn_reports);
+	tcase_add_test(tp, test_default_accepts_openhands_body);
+	tcase_add_test(tp, test_hardened_rewrite);
+	tcase_add_test(tp, test_hardened_keeps_user_limits);
+	tcase_add_test(tp, test_hardened_refuses_rest);
+	suite_add_tcase(s, tp);
+
+	tcase_add_test(ta, test_names);
+	tcase_add_test(ta, test_policy_api_errors);
+	tcase_add_loop_test(ta, test_fail_closed_bodies, 0, (int)OHS_ARRAY_SIZE(bad_bodies));
+	tcase_add_test(ta, test_null_args);
+	tcase_add_test(ta, test_findings_json);
+	suite_add_tcase(s, ta);
 	return ohs_test_run(s);
 }
