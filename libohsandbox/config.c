@@ -32,6 +32,7 @@ struct ohs_config {
 	int64_t pids;
 	int init;
 	ohs__strvec warnings;
+	ohs_policy *policy;
 };
 
 #define OHS_NAME_MAX 255  /* Docker's limit on a repository name */
@@ -467,6 +468,8 @@ int ohs_config_new(ohs_config **out)
 		goto fail;
 	if ((rc = ohs_netpolicy_new(&cfg->np)) < 0)
 		goto fail;
+	if ((rc = ohs_policy_new(&cfg->policy, NULL, NULL)) < 0)
+		goto fail;
 	*out = cfg;
 	return 0;
 fail:
@@ -488,6 +491,7 @@ void ohs_config_free(ohs_config *cfg)
 	ohs__strvec_clear(&cfg->warnings);
 	ohs_volumes_free(cfg->vols);
 	ohs_netpolicy_free(cfg->np);
+	ohs_policy_free(cfg->policy);
 	free(cfg);
 }
 
@@ -521,7 +525,8 @@ int ohs_config_dup(ohs_config **out, const ohs_config *cfg)
 	    (rc = ohs__strvec_dup(&c->label_values, &cfg->label_values)) < 0 ||
 	    (rc = ohs__strvec_dup(&c->warnings, &cfg->warnings)) < 0 ||
 	    (rc = ohs_volumes_dup(&c->vols, cfg->vols)) < 0 ||
-	    (rc = ohs_netpolicy_dup(&c->np, cfg->np)) < 0)
+	    (rc = ohs_netpolicy_dup(&c->np, cfg->np)) < 0 ||
+	    (rc = ohs_policy_dup(&c->policy, cfg->policy)) < 0)
 		goto fail;
 	*out = c;
 	return 0;
@@ -1138,6 +1143,98 @@ int ohs_config_create_body(char **out, const ohs_config *cfg)
 	return dump(out, body);
 }
 
+ohs_policy *ohs_config_policy(ohs_config *cfg)
+{
+	return cfg ? cfg->policy : NULL;
+}
+
+int ohs_config_set_policy(ohs_config *cfg, const ohs_policy *policy)
+{
+	ohs_policy *copy = NULL;
+	int rc;
+
+	if (!cfg)
+		return ohs__error_set(OHS_EINVAL, "ohs_config_set_policy: cfg is NULL");
+	if (!policy)
+		return ohs__error_set(OHS_EINVAL, "ohs_config_set_policy: policy is NULL");
+	if ((rc = ohs_policy_dup(&copy, policy)) < 0)
+		return rc;
+	ohs_policy_free(cfg->policy);
+	cfg->policy = copy;
+	return 0;
+}
+
+int ohs_config_apply_policy(char **out_body, ohs_findings **out_findings, const ohs_config *cfg)
+{
+	char *raw = NULL, *body = NULL;
+	ohs_findings *f = NULL;
+	int rc;
+
+	if (out_body)
+		*out_body = NULL;
+	if (out_findings)
+		*out_findings = NULL;
+	if (!cfg)
+		return ohs__error_set(OHS_EINVAL, "ohs_config_apply_policy: cfg is NULL");
+	if ((rc = ohs_config_create_body(&raw, cfg)) < 0)
+		return rc;
+	rc = ohs_policy_apply(&body, &f, cfg->policy, raw);
+	free(raw);
+	if (out_findings)
+		*out_findings = f;
+	else
+		ohs_findings_free(f);
+	if (out_body)
+		*out_body = body;
+	else
+		free(body);
+	return rc;
+}
+
+/* The "security" object of ohs_config_to_json; replaces *body with the
+ * policy's body when the policy accepts it. */
+static int security_json(json_t **out, json_t **body, const ohs_config *cfg)
+{
+	char *applied = NULL, *fjson = NULL;
+	ohs_findings *f = NULL;
+	json_t *sec, *nb;
+	int rc, refused, ok = 1;
+
+	*out = NULL;
+	rc = ohs_config_apply_policy(&applied, &f, cfg);
+	if (rc < 0 && rc != OHS_EPOLICY) {
+		ohs_findings_free(f);
+		return rc;
+	}
+	refused = rc == OHS_EPOLICY;
+	if ((rc = ohs_findings_to_json(&fjson, f)) < 0) {
+		ohs_findings_free(f);
+		free(applied);
+		return rc;
+	}
+	/* {profile, mode, refused, findings: [...]} plus whether it blocks. */
+	sec = json_loads(fjson, 0, NULL);
+	free(fjson);
+	if (!sec) {
+		ohs_findings_free(f);
+		free(applied);
+		return ohs__error_oom();
+	}
+	put(sec, "blocked", json_boolean(refused), &ok);
+	ohs_findings_free(f);
+	if (applied && (nb = json_loads(applied, 0, NULL)) != NULL) {
+		json_decref(*body);
+		*body = nb;
+	}
+	free(applied);
+	if (ok != 1) {
+		json_decref(sec);
+		return render_error(ok);
+	}
+	*out = sec;
+	return 0;
+}
+
 int ohs_config_to_json(char **out, const ohs_config *cfg)
 {
 	json_t *o, *arr, *obj, *net, *ports, *lim, *body;
@@ -1238,6 +1335,12 @@ int ohs_config_to_json(char **out, const ohs_config *cfg)
 	for (i = 0; arr && i < cfg->warnings.n; i++)
 		append(arr, jstr(cfg->warnings.v[i], &ok), &ok);
 	put(o, "warnings", arr, &ok);
+	if ((rc = security_json(&obj, &body, cfg)) < 0) {
+		json_decref(o);
+		json_decref(body);
+		return rc;
+	}
+	put(o, "security", obj, &ok);
 	put(o, "create_body", body, &ok);
 	if (ok != 1) {
 		json_decref(o);

@@ -408,6 +408,38 @@ static int load_network(ohs_config *cfg, const char *const *envp)
 	return 0;
 }
 
+/* ------------------------------------------------------------ security policy */
+
+/*
+ * SANDBOX_SECURITY_PROFILE (permissive, default, hardened) and
+ * SANDBOX_SECURITY_MODE (enforce, warn); unknown names fail closed.  The
+ * $HOME checks use HOME from the same environment.
+ */
+static int load_security(ohs_config *cfg, const char *const *envp)
+{
+	const char *prof = get(envp, "SANDBOX_SECURITY_PROFILE");
+	const char *mode = get(envp, "SANDBOX_SECURITY_MODE");
+	const char *home = get(envp, "HOME");
+	ohs_security_profile p;
+	ohs_security_mode m;
+	ohs_policy *pol = NULL;
+	int rc;
+
+	if (prof && (rc = ohs_policy_profile_from_name(&p, prof)) < 0)
+		return prefixed(rc, "SANDBOX_SECURITY_PROFILE");
+	if (mode && (rc = ohs_policy_mode_from_name(&m, mode)) < 0)
+		return prefixed(rc, "SANDBOX_SECURITY_MODE");
+	if ((rc = ohs_policy_new(&pol, prof, mode)) < 0)
+		return rc;
+	if (envp && (rc = ohs_policy_set_home(pol, home && home[0] == '/' ? home : NULL)) < 0) {
+		ohs_policy_free(pol);
+		return prefixed(rc, "HOME");
+	}
+	rc = ohs_config_set_policy(cfg, pol);
+	ohs_policy_free(pol);
+	return rc;
+}
+
 /* ------------------------------------------------------------ entry point */
 
 int ohs_env_load(ohs_config **out, const char *const *envp)
@@ -427,13 +459,9 @@ int ohs_env_load(ohs_config **out, const char *const *envp)
 	    (rc = load_network(cfg, envp)) < 0)
 		goto fail;
 
-	/*
-	 * ---- SECURITY PROFILE: reserved spot (policy issue) ----
-	 * SANDBOX_SECURITY_PROFILE and SANDBOX_SECURITY_MODE are read by the
-	 * policy module, not here.  When that lands, call its loader at this
-	 * point (after every other variable, so the profile sees the final
-	 * config) and fail closed on an unknown profile or mode name.
-	 */
+	/* Last, so that the policy is the one the session will apply. */
+	if ((rc = load_security(cfg, envp)) < 0)
+		goto fail;
 
 	*out = cfg;
 	return 0;

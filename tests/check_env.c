@@ -518,6 +518,85 @@ START_TEST(test_create_body_from_env)
 }
 END_TEST
 
+/* ------------------------------------------------------------ security policy */
+
+START_TEST(test_security_policy)
+{
+	ohs_config *c;
+	ohs_findings *f = NULL;
+	char *body = NULL;
+	size_t i, refused = 0;
+
+	/* Default: profile "default", mode "enforce". */
+	c = load(ENVP("HOME=/home/u"));
+	ck_assert_str_eq(ohs_policy_profile(ohs_config_policy(c)), "default");
+	ck_assert_str_eq(ohs_policy_mode(ohs_config_policy(c)), "enforce");
+	ck_assert_str_eq(ohs_policy_home(ohs_config_policy(c)), "/home/u");
+	ck_assert_ohs_ok(ohs_config_apply_policy(&body, &f, c));
+	ck_assert_ptr_nonnull(body);
+	ohs_free(body);
+	ohs_findings_free(f);
+	ohs_config_free(c);
+
+	/* The default profile refuses a docker.sock mount, before any engine. */
+	c = load(ENVP("HOME=/home/u", "SANDBOX_VOLUMES=/var/run/docker.sock:/var/run/docker.sock"));
+	ck_assert_ohs_error(ohs_config_apply_policy(&body, &f, c), OHS_EPOLICY, "5.31");
+	ck_assert_ptr_null(body);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_ge(ohs_findings_refused_count(f), 1);
+	ohs_findings_free(f);
+	ohs_config_free(c);
+
+	/* ... and its writable $HOME mount. */
+	c = load(ENVP("HOME=/home/u", "SANDBOX_VOLUMES=/home/u:/workspace:rw"));
+	ck_assert_ohs_error(ohs_config_apply_policy(NULL, NULL, c), OHS_EPOLICY, "HostConfig.Mounts");
+	ohs_config_free(c);
+
+	/* Warn mode reports the same finding and lets it through. */
+	c = load(ENVP("HOME=/home/u", "SANDBOX_SECURITY_MODE=warn",
+		"SANDBOX_VOLUMES=/var/run/docker.sock:/var/run/docker.sock"));
+	ck_assert_ohs_ok(ohs_config_apply_policy(&body, &f, c));
+	ck_assert_ptr_nonnull(body);
+	for (i = 0; i < ohs_findings_count(f); i++)
+		if (!strcmp(ohs_findings_id(f, i), "5.31"))
+			refused++;
+	ck_assert_uint_eq(refused, 1);
+	ohs_free(body);
+	ohs_findings_free(f);
+	ohs_config_free(c);
+
+	/* Hardened rewrites the body. */
+	c = load(ENVP("HOME=/home/u", "SANDBOX_SECURITY_PROFILE=hardened", "SANDBOX_USER_ID=1000",
+		"SANDBOX_RUNTIME_BINDING_ADDRESS=0.0.0.0"));
+	ck_assert_str_eq(ohs_policy_profile(ohs_config_policy(c)), "hardened");
+	ck_assert_ohs_ok(ohs_netpolicy_add_port(ohs_config_netpolicy(c), 8000, NULL, NULL, 0));
+	ck_assert_ohs_ok(ohs_config_apply_policy(&body, NULL, c));
+	ck_assert_ptr_nonnull(strstr(body, "\"CapDrop\":[\"ALL\"]"));
+	ck_assert_ptr_nonnull(strstr(body, "no-new-privileges"));
+	ck_assert_ptr_nonnull(strstr(body, "\"HostIp\":\"127.0.0.1\""));
+	ck_assert_ptr_null(strstr(body, "0.0.0.0"));
+	ohs_free(body);
+	ohs_config_free(c);
+}
+END_TEST
+
+START_TEST(test_security_errors)
+{
+	ohs_config *c = (ohs_config *)1;
+
+	ck_assert_ohs_error(ohs_env_load(&c, ENVP("SANDBOX_SECURITY_PROFILE=paranoid")), OHS_EINVAL,
+		"SANDBOX_SECURITY_PROFILE");
+	ck_assert_ptr_null(c);
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "\"paranoid\""));
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "hardened"));
+	ck_assert_ohs_error(ohs_env_load(&c, ENVP("SANDBOX_SECURITY_MODE=allow")), OHS_EINVAL,
+		"SANDBOX_SECURITY_MODE");
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "\"allow\""));
+	ck_assert_ohs_error(ohs_env_load(&c, ENVP("SANDBOX_SECURITY_PROFILE=Hardened")), OHS_EINVAL,
+		"SANDBOX_SECURITY_PROFILE");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("env");
@@ -533,6 +612,8 @@ int main(void)
 	tcase_add_test(tc, test_network);
 	tcase_add_loop_test(tc, test_errors, 0, (int)OHS_ARRAY_SIZE(errors));
 	tcase_add_test(tc, test_create_body_from_env);
+	tcase_add_test(tc, test_security_policy);
+	tcase_add_test(tc, test_security_errors);
 	/* last: it clears the process environment */
 	tcase_add_test(tc, test_process_environment);
 	suite_add_tcase(s, tc);

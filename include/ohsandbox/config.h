@@ -11,6 +11,7 @@
 #include "common.h"
 #include "volume.h"
 #include "netpolicy.h"
+#include "policy.h"
 
 OHS_BEGIN_DECL
 
@@ -84,6 +85,25 @@ OHS_EXTERN(const char *) ohs_config_warning(const ohs_config *cfg, size_t i);
 OHS_EXTERN(int) ohs_config_add_warning(ohs_config *cfg, const char *text);
 
 /**
+ * Security policy sessions of this config are created under: borrowed,
+ * owned by the config (default: profile "default", mode "enforce"; the env
+ * module reads SANDBOX_SECURITY_PROFILE / SANDBOX_SECURITY_MODE).
+ */
+OHS_EXTERN(ohs_policy *) ohs_config_policy(ohs_config *cfg);
+OHS_EXTERN(int) ohs_config_set_policy(ohs_config *cfg, const ohs_policy *policy);
+
+/**
+ * Run the config's create body through its policy (ohs_policy_apply(3)):
+ * *out_body (may be NULL) receives the body to send - rewritten under the
+ * hardened profile - and *out_findings (may be NULL) the findings.  In
+ * enforce mode a refused finding makes it fail with OHS_EPOLICY; the
+ * findings are still returned then.  Free with ohs_free() and
+ * ohs_findings_free().
+ */
+OHS_EXTERN(int) ohs_config_apply_policy(char **out_body, ohs_findings **out_findings,
+	const ohs_config *cfg);
+
+/**
  * The exact JSON body of POST /containers/create for this config
  * (compact, keys in a fixed order).  Free *out with ohs_free().
  */
@@ -91,7 +111,10 @@ OHS_EXTERN(int) ohs_config_create_body(char **out, const ohs_config *cfg);
 
 /**
  * The whole resolved configuration as one JSON object: image, user,
- * workdir, volumes, network, env, warnings, create_body.  Free with ohs_free().
+ * workdir, volumes, network, env, warnings, security (profile, mode,
+ * refused, findings) and create_body - the body that would be sent, i.e.
+ * after the policy's rewrite (the unmodified body when the policy refuses
+ * it).  Free with ohs_free().
  */
 OHS_EXTERN(int) ohs_config_to_json(char **out, const ohs_config *cfg);
 
