@@ -1,4 +1,746 @@
 /*
- * exec: (being written)
+ * exec: run a command in a session's container and collect its output.
+ *
+ * An exec without stdin needs no hijack: POST /containers/{id}/exec, then
+ * POST /exec/{id}/start {"Detach":false,"Tty":false} answers with the
+ * 8-byte-framed stream as its body; GET /exec/{id}/json gives the exit code.
+ *
+ * Timeouts: every exec carries a unique OHS_EXEC_ID=<hex> in its
+ * environment, inherited by its children.  When the deadline passes the
+ * stream is dropped and a second exec (as the same user, so it may read the
+ * processes' /proc/PID/environ and signal them without extra capabilities)
+ * SIGKILLs every process carrying that variable.  The session stays usable.
  */
 #include "internal.h"
+#include "session_int.h"
+#include "exec_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#define OHS_EXEC_DEFAULT_CAP ((size_t)16 * 1024 * 1024)
+#define OHS_EXEC_ERRTEXT_MAX ((size_t)64 * 1024)
+#define OHS_EXEC_ID_VAR "OHS_EXEC_ID"
+#define OHS_OCI_PREFIX "OCI runtime exec failed"
+
+/* struct ohs_exec_opts and struct ohs_exec_result: exec_int.h (shared with shell.c) */
+
+/* ------------------------------------------------------------ options */
+
+int ohs_exec_opts_new(ohs_exec_opts **out)
+{
+	ohs_exec_opts *o;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_new: out is NULL");
+	*out = NULL;
+	if (!(o = calloc(1, sizeof(*o))))
+		return ohs__error_oom();
+	*out = o;
+	return 0;
+}
+
+void ohs_exec_opts_free(ohs_exec_opts *o)
+{
+	if (!o)
+		return;
+	ohs__strvec_clear(&o->env);
+	free(o->workdir);
+	free(o->user);
+	free(o);
+}
+
+static int env_name_valid(const char *name)
+{
+	const char *p;
+
+	if (!((*name >= 'A' && *name <= 'Z') || (*name >= 'a' && *name <= 'z') || *name == '_'))
+		return 0;
+	for (p = name + 1; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
+int ohs_exec_opts_set_env(ohs_exec_opts *o, const char *name, const char *value)
+{
+	size_t i, nlen;
+	char *kv;
+
+	if (!o)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_env: o is NULL");
+	if (!name)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_env: name is NULL");
+	if (!value)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_env: value of \"%s\" is NULL", name);
+	if (!env_name_valid(name))
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_exec_opts_set_env: name \"%s\" is not a valid variable name "
+			"(expected letters, digits and '_', not starting with a digit)", name);
+	if (strcmp(name, OHS_EXEC_ID_VAR) == 0)
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_exec_opts_set_env: name \"%s\" is reserved by the library", name);
+	if (!(kv = ohs__sprintf("%s=%s", name, value)))
+		return ohs__error_oom();
+	nlen = strlen(name);
+	for (i = 0; i < o->env.n; i++) {
+		if (strncmp(o->env.v[i], name, nlen) == 0 && o->env.v[i][nlen] == '=') {
+			free(o->env.v[i]);
+			o->env.v[i] = kv;
+			return 0;
+		}
+	}
+	return ohs__strvec_push_owned(&o->env, kv);
+}
+
+int ohs_exec_opts_set_workdir(ohs_exec_opts *o, const char *path)
+{
+	char *d;
+
+	if (!o)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_workdir: o is NULL");
+	if (!path)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_workdir: path is NULL");
+	if (path[0] != '/')
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_exec_opts_set_workdir: path \"%s\" must be absolute (start with '/')", path);
+	if (!(d = ohs__strdup(path)))
+		return ohs__error_oom();
+	free(o->workdir);
+	o->workdir = d;
+	return 0;
+}
+
+int ohs_exec_opts_set_user(ohs_exec_opts *o, const char *user)
+{
+	const char *p, *colon;
+	char *d;
+
+	if (!o)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_user: o is NULL");
+	if (!user)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_user: user is NULL");
+	colon = strchr(user, ':');
+	if (!*user || user[0] == ':' || (colon && (!colon[1] || strchr(colon + 1, ':'))))
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_exec_opts_set_user: user \"%s\" is invalid (expected USER, UID, USER:GROUP or UID:GID)",
+			user);
+	for (p = user; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return ohs__error_set(OHS_EINVAL,
+				"ohs_exec_opts_set_user: user \"%s\" contains whitespace or control characters "
+				"(expected USER, UID, USER:GROUP or UID:GID)", user);
+	if (!(d = ohs__strdup(user)))
+		return ohs__error_oom();
+	free(o->user);
+	o->user = d;
+	return 0;
+}
+
+int ohs_exec_opts_set_timeout(ohs_exec_opts *o, long timeout_ms)
+{
+	if (!o)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_timeout: o is NULL");
+	if (timeout_ms < 0)
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_exec_opts_set_timeout: timeout_ms %ld must be >= 0 (0: no timeout)", timeout_ms);
+	o->timeout_ms = timeout_ms;
+	return 0;
+}
+
+int ohs_exec_opts_set_output_cap(ohs_exec_opts *o, size_t bytes)
+{
+	if (!o)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_output_cap: o is NULL");
+	o->cap = bytes;
+	return 0;
+}
+
+int ohs_exec_opts_set_output_cb(ohs_exec_opts *o, ohs_output_cb cb, void *payload)
+{
+	if (!o)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_output_cb: o is NULL");
+	o->cb = cb;
+	o->payload = cb ? payload : NULL;
+	return 0;
+}
+
+/* ------------------------------------------------------------ result */
+
+void ohs_exec_result_free(ohs_exec_result *r)
+{
+	if (!r)
+		return;
+	free(r->out);
+	free(r->err);
+	free(r);
+}
+
+int ohs_exec_result_exit_code(const ohs_exec_result *r)
+{
+	return r ? r->exit_code : -1;
+}
+
+const char *ohs_exec_result_stdout(const ohs_exec_result *r, size_t *len)
+{
+	if (len)
+		*len = r ? r->out_len : 0;
+	return r ? r->out : NULL;
+}
+
+const char *ohs_exec_result_stderr(const ohs_exec_result *r, size_t *len)
+{
+	if (len)
+		*len = r ? r->err_len : 0;
+	return r ? r->err : NULL;
+}
+
+int ohs_exec_result_truncated(const ohs_exec_result *r)
+{
+	return r ? r->truncated : 0;
+}
+
+int ohs_exec_result_timed_out(const ohs_exec_result *r)
+{
+	return r ? r->timed_out : 0;
+}
+
+/* ------------------------------------------------------------ running */
+
+/* A capped output buffer: at most `limit` bytes are kept. */
+typedef struct {
+	char *data;
+	size_t len, alloc, limit;
+	int truncated;
+} capbuf;
+
+static int capbuf_add(capbuf *b, const char *data, size_t len)
+{
+	size_t room = b->limit - b->len;
+
+	if (len > room) {
+		b->truncated = 1;
+		len = room;
+	}
+	if (!len)
+		return 0;
+	if (b->len + len + 1 > b->alloc) {
+		size_t want = b->alloc ? b->alloc * 2 : 4096;
+		char *d;
+
+		if (want < b->len + len + 1)
+			want = b->len + len + 1;
+		if (want > b->limit + 1)
+			want = b->limit + 1;
+		if (!(d = realloc(b->data, want)))
+			return ohs__error_oom();
+		b->data = d;
+		b->alloc = want;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* Hand over a NUL-terminated buffer ("" when empty). */
+static char *capbuf_detach(capbuf *b)
+{
+	char *d = b->data;
+
+	if (!d)
+		d = calloc(1, 1);
+	b->data = NULL;
+	b->len = b->alloc = 0;
+	return d;
+}
+
+typedef struct {
+	ohs__demux demux;
+	capbuf out, err, etext;     /* etext: engine error frames (stream 3) */
+	capbuf hold;                /* the held first stdout frame, whole (not capped) */
+	ohs_output_cb cb;
+	void *payload;
+	int cb_rc;                  /* non-zero: the user callback aborted */
+	int held;                   /* first stdout frame held back (maybe an OCI error) */
+	int seen_stdout;
+	int oom;
+} exec_run;
+
+static int deliver(exec_run *r, int stream, const char *data, size_t len)
+{
+	int rc;
+
+	if (!r->cb || !len || r->cb_rc)
+		return 0;
+	if ((rc = r->cb(stream, data, len, r->payload)) != 0) {
+		r->cb_rc = rc;
+		return 1;
+	}
+	return 0;
+}
+
+static int on_frame(int stream, const char *data, size_t len, void *payload)
+{
+	exec_run *r = payload;
+
+	switch (stream) {
+	case 1:
+		/*
+		 * An exec that cannot start: engine 20.10 sends the OCI error
+		 * text as stdout.  Hold back a first frame that looks like one
+		 * until the exit code tells (see finish()).
+		 */
+		if (!r->seen_stdout && len >= sizeof(OHS_OCI_PREFIX) - 1 &&
+		    memcmp(data, OHS_OCI_PREFIX, sizeof(OHS_OCI_PREFIX) - 1) == 0)
+			r->held = 1;
+		if (r->held && r->seen_stdout) {
+			/* more output: a real program; release what was held */
+			r->held = 0;
+			if (capbuf_add(&r->out, r->hold.data, r->hold.len) < 0) {
+				r->oom = 1;
+				return 1;
+			}
+			if (deliver(r, 1, r->hold.data, r->hold.len))
+				return 1;
+		}
+		r->seen_stdout = 1;
+		/* Held text is kept whole, whatever the output cap, so that
+		 * the exit code can be told from it (see finish()). */
+		if (capbuf_add(r->held ? &r->hold : &r->out, data, len) < 0) {
+			r->oom = 1;
+			return 1;
+		}
+		if (!r->held && deliver(r, 1, data, len))
+			return 1;
+		return 0;
+	case 2:
+		if (capbuf_add(&r->err, data, len) < 0) {
+			r->oom = 1;
+			return 1;
+		}
+		return deliver(r, 2, data, len);
+	case 3:
+		if (capbuf_add(&r->etext, data, len) < 0) {
+			r->oom = 1;
+			return 1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int on_data(const char *data, size_t len, void *payload)
+{
+	exec_run *r = payload;
+
+	return ohs__demux_feed(&r->demux, data, len) != 0 ? 1 : 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int random_hex(char *out, size_t nbytes)
+{
+	unsigned char raw[32];
+	size_t i, got = 0;
+
+	if (nbytes > sizeof(raw))
+		nbytes = sizeof(raw);
+	while (got < nbytes) {
+		ssize_t n = getrandom(raw + got, nbytes - got, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return ohs__error_set(OHS_ERROR, "ohs_session_exec: getrandom failed: %s",
+				strerror(errno));
+		}
+		got += (size_t)n;
+	}
+	for (i = 0; i < nbytes; i++)
+		sprintf(out + 2 * i, "%02x", raw[i]);
+	out[2 * nbytes] = '\0';
+	return 0;
+}
+
+/* POST /containers/{cid}/exec; *exec_id receives the new exec's id. */
+static int exec_create(char **exec_id, ohs_client *c, const char *cid,
+	const char *const *argv, const ohs__strvec *env, const char *xid,
+	const char *workdir, const char *user)
+{
+	json_t *body, *cmd, *jenv, *resp = NULL, *jid;
+	char *path = NULL, *esc = NULL, *tag = NULL;
+	size_t i;
+	int rc = 0;
+
+	*exec_id = NULL;
+	body = json_object();
+	cmd = json_array();
+	jenv = json_array();
+	if (!body || !cmd || !jenv) {
+		json_decref(body);
+		json_decref(cmd);
+		json_decref(jenv);
+		return ohs__error_oom();
+	}
+	for (i = 0; argv[i]; i++)
+		json_array_append_new(cmd, json_string(argv[i]));
+	for (i = 0; env && i < env->n; i++)
+		json_array_append_new(jenv, json_string(env->v[i]));
+	if (!(tag = ohs__sprintf(OHS_EXEC_ID_VAR "=%s", xid))) {
+		rc = ohs__error_oom();
+		goto done;
+	}
+	json_array_append_new(jenv, json_string(tag));
+	json_object_set_new(body, "AttachStdin", json_false());
+	json_object_set_new(body, "AttachStdout", json_true());
+	json_object_set_new(body, "AttachStderr", json_true());
+	json_object_set_new(body, "Tty", json_false());
+	json_object_set_new(body, "Cmd", cmd);
+	cmd = NULL;
+	json_object_set_new(body, "Env", jenv);
+	jenv = NULL;
+	if (workdir)
+		json_object_set_new(body, "WorkingDir", json_string(workdir));
+	if (user)
+		json_object_set_new(body, "User", json_string(user));
+
+	if (!(esc = ohs__client_escape(cid)) ||
+	    !(path = ohs__sprintf("/containers/%s/exec", esc))) {
+		rc = ohs__error_oom();
+		goto done;
+	}
+	if ((rc = ohs__client_json(c, "POST", path, body, &resp, "create exec")) < 0)
+		goto done;
+	jid = json_object_get(resp, "Id");
+	if (!json_is_string(jid) || !*json_string_value(jid)) {
+		rc = ohs__error_set(OHS_EPROTOCOL, "create exec: the engine's answer has no \"Id\"");
+		goto done;
+	}
+	if (!(*exec_id = ohs__strdup(json_string_value(jid))))
+		rc = ohs__error_oom();
+done:
+	json_decref(cmd);
+	json_decref(jenv);
+	json_decref(body);
+	json_decref(resp);
+	free(tag);
+	free(esc);
+	free(path);
+	return rc;
+}
+
+/* GET /exec/{id}/json: running flag, exit code, pid (-1 when absent). */
+static int exec_inspect(ohs_client *c, const char *exec_id, int *running, int *exit_code, long *pid)
+{
+	json_t *resp = NULL, *v;
+	char *path = NULL, *esc = NULL;
+	int rc;
+
+	if (!(esc = ohs__client_escape(exec_id)) ||
+	    !(path = ohs__sprintf("/exec/%s/json", esc))) {
+		free(esc);
+		return ohs__error_oom();
+	}
+	rc = ohs__client_json(c, "GET", path, NULL, &resp, "inspect exec");
+	free(esc);
+	free(path);
+	if (rc < 0)
+		return rc;
+	*running = json_is_true(json_object_get(resp, "Running"));
+	v = json_object_get(resp, "ExitCode");
+	*exit_code = json_is_integer(v) ? (int)json_integer_value(v) : -1;
+	v = json_object_get(resp, "Pid");
+	*pid = json_is_integer(v) ? (long)json_integer_value(v) : -1;
+	json_decref(resp);
+	return 0;
+}
+
+/* Poll inspect until Running is false or `wait_ms` passed (then *running stays 1). */
+static int exec_wait(ohs_client *c, const char *exec_id, long wait_ms,
+	int *running, int *exit_code, long *pid)
+{
+	long deadline = now_ms() + wait_ms, delay = 5;
+	int rc;
+
+	for (;;) {
+		if ((rc = exec_inspect(c, exec_id, running, exit_code, pid)) < 0)
+			return rc;
+		if (!*running || now_ms() >= deadline)
+			return 0;
+		sleep_ms(delay);
+		if (delay < 200)
+			delay *= 2;
+	}
+}
+
+static int discard_data(const char *data, size_t len, void *payload)
+{
+	return 0;
+}
+
+static const char kill_script[] =
+	"n=0; while [ $n -lt 20 ]; do found=0; "
+	"for d in /proc/[0-9]*; do p=${d#/proc/}; [ \"$p\" = \"$$\" ] && continue; "
+	"if tr '\\0' '\\n' 2>/dev/null <\"$d/environ\" | grep -qx \"" OHS_EXEC_ID_VAR "=$1\"; "
+	"then kill -KILL \"$p\" 2>/dev/null && found=1; fi; done; "
+	"[ $found = 0 ] && exit 0; n=$((n+1)); done; exit 1";
+
+/*
+ * SIGKILL every process of the container whose environment carries
+ * OHS_EXEC_ID=xid.  Runs as `user` (the exec's own user): reading another
+ * user's /proc/PID/environ would need CAP_SYS_PTRACE, which containers
+ * normally lack.
+ */
+static int exec_kill(ohs_client *c, const char *cid, const char *xid, const char *user)
+{
+	const char *argv[] = { "/bin/sh", "-c", kill_script, "ohs-kill", xid, NULL };
+	char kid[33], *kexec = NULL, *path = NULL, *esc = NULL;
+	static const char start_body[] = "{\"Detach\":false,\"Tty\":false}";
+	int rc, running = 1, code = -1;
+	long pid;
+
+	if ((rc = random_hex(kid, 16)) < 0)
+		return rc;
+	if ((rc = exec_create(&kexec, c, cid, argv, NULL, kid, NULL, user)) < 0)
+		return rc;
+	if (!(esc = ohs__client_escape(kexec)) ||
+	    !(path = ohs__sprintf("/exec/%s/start", esc))) {
+		rc = ohs__error_oom();
+		goto done;
+	}
+	rc = ohs__client_stream(c, "POST", path, "application/json", start_body,
+		sizeof(start_body) - 1, discard_data, NULL, 30000, "start exec (kill)");
+	if (rc < 0)
+		goto done;
+	rc = exec_wait(c, kexec, 5000, &running, &code, &pid);
+done:
+	free(esc);
+	free(path);
+	free(kexec);
+	return rc;
+}
+
+/* docker run's convention for a command that cannot start. */
+static int oci_exit_code(const char *text)
+{
+	if (strstr(text, "executable file not found") || strstr(text, "no such file or directory"))
+		return 127;
+	return 126;
+}
+
+int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
+	const char *const *argv, const ohs_exec_opts *opts)
+{
+	static const ohs_exec_opts defaults = { {0}, NULL, NULL, 0, 0, NULL, NULL };
+	static const char start_body[] = "{\"Detach\":false,\"Tty\":false}";
+	ohs_client *c;
+	const char *cid;
+	char xid[33], *exec_id = NULL, *path = NULL, *esc = NULL;
+	exec_run run;
+	ohs_exec_result *res = NULL;
+	long t0, deadline = 0, pid = -1;
+	int rc, src, running = 0, code = -1, timed_out = 0;
+	size_t cap;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_exec: out is NULL");
+	*out = NULL;
+	if (!s)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_exec: s is NULL");
+	if (!argv)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_exec: argv is NULL");
+	if (!argv[0] || !argv[0][0])
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_session_exec: argv[0] is %s (expected the command to run)",
+			argv[0] ? "empty" : "NULL (argv is empty)");
+	if (!opts)
+		opts = &defaults;
+	if (!(c = ohs__session_client(s)) || !(cid = ohs_session_id(s)) || !*cid)
+		return ohs__error_set(OHS_ESTATE,
+			"ohs_session_exec: the session has no container (create it first)");
+
+	cap = opts->cap ? opts->cap : OHS_EXEC_DEFAULT_CAP;
+	memset(&run, 0, sizeof(run));
+	run.out.limit = run.err.limit = cap;
+	run.etext.limit = OHS_EXEC_ERRTEXT_MAX;
+	run.hold.limit = OHS_EXEC_ERRTEXT_MAX;
+	run.cb = opts->cb;
+	run.payload = opts->payload;
+	ohs__demux_init(&run.demux, on_frame, &run);
+
+	t0 = now_ms();
+	if (opts->timeout_ms > 0)
+		deadline = t0 + opts->timeout_ms;
+	if ((rc = random_hex(xid, 16)) < 0)
+		goto done;
+	if ((rc = exec_create(&exec_id, c, cid, argv, &opts->env, xid,
+			opts->workdir, opts->user)) < 0) {
+		const char *m = ohs_error_last();
+
+		/* engine 20.10 answers 409, or 500 right after a stop */
+		if (m && (strstr(m, "is not running") || strstr(m, "is paused"))) {
+			char *copy = ohs__strdup(m);
+
+			rc = ohs__error_set_http(OHS_ESTATE, ohs_error_last_http_status(),
+				"ohs_session_exec: the sandbox cannot run commands: %s", copy ? copy : m);
+			free(copy);
+		} else {
+			ohs__error_prefix("ohs_session_exec");
+		}
+		goto done;
+	}
+	if (!(esc = ohs__client_escape(exec_id)) ||
+	    !(path = ohs__sprintf("/exec/%s/start", esc))) {
+		rc = ohs__error_oom();
+		goto done;
+	}
+
+	{
+		long tmo = 0;
+
+		if (deadline) {
+			tmo = deadline - now_ms();
+			if (tmo < 1)
+				tmo = 1;
+		}
+		src = ohs__client_stream(c, "POST", path, "application/json", start_body,
+			sizeof(start_body) - 1, on_data, &run, tmo, "start exec");
+	}
+
+	if (run.oom) {
+		rc = ohs__error_oom();
+		exec_kill(c, cid, xid, opts->user);
+		goto done;
+	}
+	if (run.cb_rc) {
+		exec_kill(c, cid, xid, opts->user);
+		rc = run.cb_rc < 0 ? run.cb_rc : OHS_ERROR;
+		ohs__error_set(rc, "ohs_session_exec: the output callback returned %d; "
+			"the command \"%s\" was killed", run.cb_rc, argv[0]);
+		goto done;
+	}
+	if (src < 0) {
+		if (src == OHS_ETIMEOUT || (deadline && now_ms() >= deadline)) {
+			timed_out = 1;
+			if ((rc = exec_kill(c, cid, xid, opts->user)) < 0) {
+				ohs__error_prefix("ohs_session_exec: timeout: killing the command failed");
+				goto done;
+			}
+		} else {
+			/* the transfer broke: do not leave the command running */
+			char *msg = ohs__strdup(ohs_error_last());
+
+			exec_kill(c, cid, xid, opts->user);
+			rc = ohs__error_set(src, "ohs_session_exec: %s", msg ? msg : ohs_strerror(src));
+			free(msg);
+			goto done;
+		}
+	}
+
+	/* the stream ended (or the command was killed): wait for the exit code */
+	if ((rc = exec_wait(c, exec_id, timed_out ? 10000 : 5000, &running, &code, &pid)) < 0) {
+		ohs__error_prefix("ohs_session_exec");
+		goto done;
+	}
+	if (running) {
+		if (!timed_out) {
+			rc = ohs__error_set(OHS_ETIMEOUT,
+				"ohs_session_exec: \"%s\": the output ended but the engine still reports "
+				"the command running", argv[0]);
+			goto done;
+		}
+		code = 137;
+	}
+
+	/* An exec that could not start (engine 20.10: ExitCode 126, Pid 0, OCI text). */
+	if (run.held && pid <= 0) {
+		code = oci_exit_code(run.hold.data ? run.hold.data : "");
+		capbuf_add(&run.err, run.hold.data, run.hold.len);
+		deliver(&run, 2, run.hold.data, run.hold.len);
+		run.held = 0;
+	} else if (run.held) {
+		run.held = 0;
+		capbuf_add(&run.out, run.hold.data, run.hold.len);
+		deliver(&run, 1, run.hold.data, run.hold.len);
+	}
+	if (run.etext.len) {
+		const char *t = run.etext.data;
+
+		if (strstr(t, "OCI runtime") || strstr(t, "exec failed")) {
+			code = oci_exit_code(t);
+			capbuf_add(&run.err, t, run.etext.len);
+			deliver(&run, 2, t, run.etext.len);
+		} else {
+			rc = ohs__error_set(OHS_EENGINE, "ohs_session_exec: \"%s\": engine error: %s",
+				argv[0], t);
+			goto done;
+		}
+	}
+
+	if (!(res = calloc(1, sizeof(*res)))) {
+		rc = ohs__error_oom();
+		goto done;
+	}
+	res->exit_code = code;
+	res->timed_out = timed_out;
+	res->truncated = run.out.truncated || run.err.truncated;
+	res->out_len = run.out.len;
+	res->err_len = run.err.len;
+	res->out = capbuf_detach(&run.out);
+	res->err = capbuf_detach(&run.err);
+	if (!res->out || !res->err) {
+		ohs_exec_result_free(res);
+		res = NULL;
+		rc = ohs__error_oom();
+		goto done;
+	}
+	*out = res;
+	rc = 0;
+done:
+	free(run.out.data);
+	free(run.err.data);
+	free(run.etext.data);
+	free(run.hold.data);
+	free(exec_id);
+	free(esc);
+	free(path);
+	return rc;
+}
+
+int ohs_session_exec_shell(ohs_exec_result **out, ohs_session *s,
+	const char *command, const ohs_exec_opts *opts)
+{
+	const char *argv[4] = { "/bin/sh", "-c", NULL, NULL };
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_exec_shell: out is NULL");
+	*out = NULL;
+	if (!s)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_exec_shell: s is NULL");
+	if (!command)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_exec_shell: command is NULL");
+	argv[2] = command;
+	return ohs_session_exec(out, s, argv, opts);
+}

@@ -1,4 +1,1313 @@
 /*
- * session: (being written)
+ * session: one sandbox container: create (pull, networks, labels), start,
+ * ports, readiness, open, keep, stop/pause/resume, logs, remove.
  */
 #include "internal.h"
+#include "session_int.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+	int container_port;
+	char *protocol;
+	char *host_ip;
+	int host_port;
+} session_port;
+
+struct ohs_session {
+	ohs_client *client;   /* borrowed */
+	char *id;             /* container id */
+	char *name;           /* container name, no leading '/' */
+	char *sid;            /* session id, 32 hex digits */
+	ohs__strvec networks; /* networks this session created */
+	session_port *ports;
+	size_t nports;
+	int keep;
+	int removed;
+};
+
+/* ------------------------------------------------------------ helpers shared with reap.c */
+
+ohs_client *ohs__session_client(const ohs_session *s)
+{
+	return s ? s->client : NULL;
+}
+
+const char *ohs__session_sid(const ohs_session *s)
+{
+	return s ? s->sid : NULL;
+}
+
+int ohs__proc_starttime(pid_t pid, unsigned long long *out)
+{
+	char path[64], buf[4096], *p, *end;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return ohs__error_set(errno == ENOENT ? OHS_ENOTFOUND : OHS_EIO,
+			"%s: %s", path, strerror(errno));
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return ohs__error_set(OHS_EIO, "%s: cannot read", path);
+	buf[n] = '\0';
+	/* the command name (field 2) may hold spaces and ')': skip past the last ')' */
+	if (!(p = strrchr(buf, ')')))
+		return ohs__error_set(OHS_EPROTOCOL, "%s: no ')' after the command name", path);
+	p++;
+	for (field = 3; field < 22; field++) {
+		while (*p == ' ')
+			p++;
+		while (*p && *p != ' ')
+			p++;
+		if (!*p)
+			return ohs__error_set(OHS_EPROTOCOL, "%s: fewer than 22 fields", path);
+	}
+	errno = 0;
+	*out = strtoull(p, &end, 10);
+	if (errno || end == p)
+		return ohs__error_set(OHS_EPROTOCOL, "%s: field 22 (starttime) is not a number", path);
+	return 0;
+}
+
+void ohs__hostname(char *buf, size_t len)
+{
+	if (!len)
+		return;
+	if (gethostname(buf, len) < 0)
+		buf[0] = '\0';
+	buf[len - 1] = '\0';
+}
+
+const char *ohs__label(json_t *labels, const char *key)
+{
+	return json_is_object(labels) ? json_string_value(json_object_get(labels, key)) : NULL;
+}
+
+int ohs__owner_alive(json_t *labels)
+{
+	const char *pid_s = ohs__label(labels, OHS_LABEL_OWNER_PID);
+	const char *start_s = ohs__label(labels, OHS_LABEL_OWNER_START);
+	unsigned long long start, want;
+	char *end;
+	long pid;
+
+	if (!pid_s)
+		return 0;
+	errno = 0;
+	pid = strtol(pid_s, &end, 10);
+	if (errno || *end || pid <= 0)
+		return 0;
+	if (ohs__proc_starttime((pid_t)pid, &start) < 0)
+		return 0; /* no such process */
+	if (!start_s)
+		return 1; /* cannot tell pid reuse apart: assume alive */
+	errno = 0;
+	want = strtoull(start_s, &end, 10);
+	if (errno || *end)
+		return 1;
+	return start == want;
+}
+
+int ohs__name_is_kept(const char *name)
+{
+	if (!name)
+		return 0;
+	if (*name == '/')
+		name++;
+	return strncmp(name, OHS_KEEP_PREFIX, strlen(OHS_KEEP_PREFIX)) == 0;
+}
+
+/* ------------------------------------------------------------ small local helpers */
+
+static const char *jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int random_hex(char *out, size_t bytes)
+{
+	unsigned char raw[32];
+	size_t i, got = 0;
+
+	if (bytes > sizeof(raw))
+		return ohs__error_set(OHS_EINVAL, "random_hex: too many bytes");
+	while (got < bytes) {
+		ssize_t n = getrandom(raw + got, bytes - got, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return ohs__error_set(OHS_ERROR, "getrandom: %s", strerror(errno));
+		}
+		got += (size_t)n;
+	}
+	for (i = 0; i < bytes; i++)
+		sprintf(out + 2 * i, "%02x", raw[i]);
+	out[2 * bytes] = '\0';
+	return 0;
+}
+
+/* Path component escaped for the engine; NULL on OOM (error set). */
+static char *esc(const char *s)
+{
+	char *e = ohs__client_escape(s);
+
+	if (!e)
+		ohs__error_oom();
+	return e;
+}
+
+static int set_label(json_t *labels, const char *key, const char *value)
+{
+	if (json_object_set_new(labels, key, json_string(value)) < 0)
+		return ohs__error_oom();
+	return 0;
+}
+
+static void ports_clear(ohs_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nports; i++) {
+		free(s->ports[i].protocol);
+		free(s->ports[i].host_ip);
+	}
+	free(s->ports);
+	s->ports = NULL;
+	s->nports = 0;
+}
+
+static int session_ensure_live(const ohs_session *s, const char *fn)
+{
+	if (!s)
+		return ohs__error_set(OHS_EINVAL, "%s: session is NULL", fn);
+	if (s->removed)
+		return ohs__error_set(OHS_ESTATE, "%s: sandbox \"%s\" was removed", fn, s->name);
+	return 0;
+}
+
+/* GET /containers/{id}/json */
+static int inspect_container(ohs_client *c, const char *id, json_t **out, const char *what)
+{
+	char *e = esc(id), *path;
+	int rc;
+
+	if (!e)
+		return OHS_ENOMEM;
+	path = ohs__sprintf("/containers/%s/json", e);
+	free(e);
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_json(c, "GET", path, NULL, out, what);
+	free(path);
+	if (rc == 0 && !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return ohs__error_set(OHS_EPROTOCOL, "%s: the engine's answer is not a JSON object", what);
+	}
+	return rc;
+}
+
+/* Read NetworkSettings.Ports of an inspect answer into s->ports. */
+static int read_ports(ohs_session *s, json_t *info)
+{
+	json_t *ports = json_object_get(json_object_get(info, "NetworkSettings"), "Ports");
+	const char *key;
+	json_t *bindings;
+	size_t count = 0, i;
+	session_port *v;
+
+	ports_clear(s);
+	if (!json_is_object(ports))
+		return 0;
+	json_object_foreach(ports, key, bindings)
+		if (json_is_array(bindings))
+			count += json_array_size(bindings);
+	if (!count)
+		return 0;
+	if (!(v = calloc(count, sizeof(*v))))
+		return ohs__error_oom();
+	s->ports = v;
+	json_object_foreach(ports, key, bindings) {
+		json_t *b;
+		char *end;
+		long cport = strtol(key, &end, 10);
+		const char *proto = *end == '/' ? end + 1 : "tcp";
+
+		if (!json_is_array(bindings))
+			continue;
+		json_array_foreach(bindings, i, b) {
+			session_port *p = &s->ports[s->nports];
+			const char *ip = jstr(b, "HostIp");
+			const char *hp = jstr(b, "HostPort");
+
+			p->container_port = (int)cport;
+			p->protocol = ohs__strdup(proto);
+			p->host_ip = ohs__strdup(ip ? ip : "");
+			p->host_port = hp ? atoi(hp) : 0;
+			s->nports++;
+			if (!p->protocol || !p->host_ip)
+				return ohs__error_oom();
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ networks */
+
+static int is_user_network(const char *mode)
+{
+	return mode && *mode && strcmp(mode, "none") && strcmp(mode, "bridge") &&
+		strcmp(mode, "host") && strcmp(mode, "default") &&
+		strncmp(mode, "container:", 10) != 0;
+}
+
+/* 1 exists, 0 missing, < 0 error. */
+static int network_exists(ohs_client *c, const char *name)
+{
+	char *e = esc(name), *path;
+	ohs__response resp = {0};
+	int rc;
+
+	if (!e)
+		return OHS_ENOMEM;
+	path = ohs__sprintf("/networks/%s", e);
+	free(e);
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_request(c, "GET", path, NULL, NULL, 0, &resp, "inspect network");
+	free(path);
+	ohs__response_clear(&resp);
+	if (rc == OHS_ENOTFOUND)
+		return 0;
+	return rc < 0 ? rc : 1;
+}
+
+/* The error for a missing additional network, with the Compose hint. */
+static int missing_network_error(ohs_client *c, const char *name)
+{
+	json_t *list = NULL, *n;
+	size_t i, nlen = strlen(name);
+	char *hint = NULL;
+
+	if (ohs__client_json(c, "GET", "/networks", NULL, &list, "list networks") == 0 &&
+			json_is_array(list)) {
+		json_array_foreach(list, i, n) {
+			const char *nn = jstr(n, "Name");
+			const char *cl = ohs__label(json_object_get(n, "Labels"), "com.docker.compose.network");
+			size_t l = nn ? strlen(nn) : 0;
+
+			if (!nn)
+				continue;
+			if ((cl && strcmp(cl, name) == 0) ||
+					(l > nlen + 1 && nn[l - nlen - 1] == '_' &&
+					strcmp(nn + l - nlen, name) == 0)) {
+				hint = ohs__strdup(nn);
+				break;
+			}
+		}
+	}
+	json_decref(list);
+	if (hint) {
+		ohs__error_set(OHS_ENOTFOUND, "SANDBOX_ADDITIONAL_NETWORKS: network \"%s\" not found; "
+			"Docker Compose created \"%s\" \xe2\x80\x94 use SANDBOX_ADDITIONAL_NETWORKS='[\"%s\"]'",
+			name, hint, hint);
+		free(hint);
+		return OHS_ENOTFOUND;
+	}
+	return ohs__error_set(OHS_ENOTFOUND, "SANDBOX_ADDITIONAL_NETWORKS: network \"%s\" not found; "
+		"create it first (docker network create %s) or remove it from the list", name, name);
+}
+
+static int add_owner_labels(json_t *labels, const char *sid)
+{
+	char buf[256];
+	unsigned long long start = 0;
+	int rc;
+
+	if ((rc = set_label(labels, OHS_LABEL_MANAGED, "true")) < 0 ||
+			(rc = set_label(labels, OHS_LABEL_SESSION, sid)) < 0)
+		return rc;
+	snprintf(buf, sizeof(buf), "%ld", (long)getpid());
+	if ((rc = set_label(labels, OHS_LABEL_OWNER_PID, buf)) < 0)
+		return rc;
+	if (ohs__proc_starttime(getpid(), &start) < 0)
+		start = 0;
+	snprintf(buf, sizeof(buf), "%llu", start);
+	if ((rc = set_label(labels, OHS_LABEL_OWNER_START, buf)) < 0)
+		return rc;
+	ohs__hostname(buf, sizeof(buf));
+	return set_label(labels, OHS_LABEL_HOST, buf);
+}
+
+static int create_network(ohs_session *s, const char *name, int internal)
+{
+	json_t *body = NULL, *labels = json_object(), *out = NULL;
+	int rc;
+
+	if (!labels)
+		return ohs__error_oom();
+	if ((rc = add_owner_labels(labels, s->sid)) < 0 ||
+			(rc = set_label(labels, OHS_LABEL_NETWORK, s->sid)) < 0) {
+		json_decref(labels);
+		return rc;
+	}
+	body = json_pack("{s:s, s:b, s:s, s:b, s:o}", "Name", name, "CheckDuplicate", 1,
+		"Driver", "bridge", "Internal", internal ? 1 : 0, "Labels", labels);
+	if (!body)
+		return ohs__error_oom();
+	rc = ohs__client_json(s->client, "POST", "/networks/create", body, &out, "create network");
+	json_decref(body);
+	json_decref(out);
+	if (rc == OHS_ECONFLICT)
+		return 0; /* made meanwhile by someone else: use it, do not own it */
+	if (rc < 0) {
+		char *pfx = ohs__sprintf("network \"%s\"", name);
+
+		if (pfx)
+			ohs__error_prefix(pfx);
+		free(pfx);
+		return rc;
+	}
+	return ohs__strvec_push(&s->networks, name);
+}
+
+static int delete_network(ohs_client *c, const char *name)
+{
+	char *e = esc(name), *path;
+	int rc;
+
+	if (!e)
+		return OHS_ENOMEM;
+	path = ohs__sprintf("/networks/%s", e);
+	free(e);
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_request(c, "DELETE", path, NULL, NULL, 0, NULL, "remove network");
+	free(path);
+	if (rc == OHS_ENOTFOUND)
+		return 0;
+	return rc;
+}
+
+static int connect_network(ohs_session *s, const char *name)
+{
+	char *e = esc(name), *path;
+	json_t *body;
+	int rc;
+
+	if (!e)
+		return OHS_ENOMEM;
+	path = ohs__sprintf("/networks/%s/connect", e);
+	free(e);
+	if (!path)
+		return ohs__error_oom();
+	if (!(body = json_pack("{s:s}", "Container", s->id))) {
+		free(path);
+		return ohs__error_oom();
+	}
+	rc = ohs__client_json(s->client, "POST", path, body, NULL, "connect network");
+	json_decref(body);
+	free(path);
+	if (rc == OHS_ENOTFOUND)
+		return missing_network_error(s->client, name);
+	return rc;
+}
+
+/* ------------------------------------------------------------ image and pull */
+
+typedef struct {
+	const char *image;
+	ohs_progress_cb cb;
+	void *payload;
+	ohs__buf line;
+	char *error;
+	int cancelled;
+} pull_state;
+
+static int pull_line(pull_state *ps, const char *line, size_t len)
+{
+	json_t *msg, *detail;
+	const char *err;
+	int ret = 0;
+
+	while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
+		len--;
+	if (!len)
+		return 0;
+	if (!(msg = json_loadb(line, len, 0, NULL)))
+		return 0; /* not JSON: ignore */
+	if ((err = jstr(msg, "error")) != NULL) {
+		if (!ps->error)
+			ps->error = ohs__strdup(err);
+	} else if (ps->cb) {
+		const char *status = jstr(msg, "status");
+		const char *id = jstr(msg, "id");
+		int64_t cur = 0, total = 0;
+
+		detail = json_object_get(msg, "progressDetail");
+		if (json_is_integer(json_object_get(detail, "current")))
+			cur = json_integer_value(json_object_get(detail, "current"));
+		if (json_is_integer(json_object_get(detail, "total")))
+			total = json_integer_value(json_object_get(detail, "total"));
+		if (ps->cb(status ? status : "", id ? id : "", cur, total, ps->payload) != 0) {
+			ps->cancelled = 1;
+			ret = OHS_ERROR;
+		}
+	}
+	json_decref(msg);
+	return ret;
+}
+
+static int pull_data(const char *data, size_t len, void *payload)
+{
+	pull_state *ps = payload;
+	size_t i, start = 0;
+	int rc;
+
+	for (i = 0; i < len; i++) {
+		if (data[i] != '\n')
+			continue;
+		if (ps->line.len) {
+			if ((rc = ohs__buf_append(&ps->line, data + start, i - start)) < 0)
+				return rc;
+			rc = pull_line(ps, ps->line.data, ps->line.len);
+			ps->line.len = 0;
+		} else {
+			rc = pull_line(ps, data + start, i - start);
+		}
+		if (rc)
+			return rc;
+		start = i + 1;
+	}
+	if (start < len)
+		return ohs__buf_append(&ps->line, data + start, len - start);
+	return 0;
+}
+
+/* Split REF into repository and tag (or digest) for /images/create. */
+static int split_ref(const char *ref, char **repo, char **tag)
+{
+	const char *at = strchr(ref, '@'), *slash, *colon;
+
+	if (at) {
+		*repo = ohs__strndup(ref, (size_t)(at - ref));
+		*tag = ohs__strdup(at + 1);
+	} else {
+		slash = strrchr(ref, '/');
+		colon = strrchr(slash ? slash : ref, ':');
+		if (colon) {
+			*repo = ohs__strndup(ref, (size_t)(colon - ref));
+			*tag = ohs__strdup(colon + 1);
+		} else {
+			*repo = ohs__strdup(ref);
+			*tag = ohs__strdup("latest");
+		}
+	}
+	if (!*repo || !*tag) {
+		free(*repo);
+		free(*tag);
+		*repo = *tag = NULL;
+		return ohs__error_oom();
+	}
+	return 0;
+}
+
+static int pull_image(ohs_client *c, const char *image, ohs_progress_cb cb, void *payload)
+{
+	pull_state ps = { image, cb, payload, {0}, NULL, 0 };
+	char *repo = NULL, *tag = NULL, *erepo = NULL, *etag = NULL, *path = NULL;
+	int rc;
+
+	if ((rc = split_ref(image, &repo, &tag)) < 0)
+		return rc;
+	erepo = esc(repo);
+	etag = esc(tag);
+	if (erepo && etag)
+		path = ohs__sprintf("/images/create?fromImage=%s&tag=%s", erepo, etag);
+	if (!path) {
+		rc = ohs__error_oom();
+		goto out;
+	}
+	rc = ohs__client_stream(c, "POST", path, NULL, NULL, 0, pull_data, &ps, 0, "pull image");
+	if (rc == 0 && ps.line.len)
+		rc = pull_line(&ps, ps.line.data, ps.line.len);
+	if (ps.cancelled) {
+		rc = ohs__error_set(OHS_ERROR, "pull of image \"%s\" cancelled by the progress callback", image);
+	} else if (ps.error) {
+		int code = (strstr(ps.error, "not found") || strstr(ps.error, "manifest unknown") ||
+			strstr(ps.error, "does not exist")) ? OHS_ENOTFOUND : OHS_EENGINE;
+		rc = ohs__error_set(code, "pull image \"%s\": %s", image, ps.error);
+	} else if (rc < 0) {
+		char *pfx = ohs__sprintf("image \"%s\"", image);
+
+		if (pfx)
+			ohs__error_prefix(pfx);
+		free(pfx);
+	}
+out:
+	ohs__buf_clear(&ps.line);
+	free(ps.error);
+	free(repo);
+	free(tag);
+	free(erepo);
+	free(etag);
+	free(path);
+	return rc;
+}
+
+/* Inspect the image, pulling it when missing; *config gets the image's Config. */
+static int ensure_image(ohs_client *c, const char *image, ohs_progress_cb cb, void *payload,
+	json_t **info)
+{
+	char *path = ohs__sprintf("/images/%s/json", image);
+	int rc;
+
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_json(c, "GET", path, NULL, info, "inspect image");
+	if (rc == OHS_ENOTFOUND) {
+		if ((rc = pull_image(c, image, cb, payload)) == 0)
+			rc = ohs__client_json(c, "GET", path, NULL, info, "inspect image");
+	}
+	free(path);
+	return rc;
+}
+
+/* ------------------------------------------------------------ create */
+
+static ohs_session *session_alloc(ohs_client *client)
+{
+	ohs_session *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		ohs__error_oom();
+		return NULL;
+	}
+	s->client = client;
+	return s;
+}
+
+static void session_destroy(ohs_session *s)
+{
+	if (!s)
+		return;
+	free(s->id);
+	free(s->name);
+	free(s->sid);
+	ohs__strvec_clear(&s->networks);
+	ports_clear(s);
+	free(s);
+}
+
+/* Remove the container and created networks, ignoring errors. */
+static int session_teardown(ohs_session *s)
+{
+	int rc = 0, r;
+	size_t i;
+
+	if (s->id) {
+		char *e = esc(s->id), *path = e ? ohs__sprintf("/containers/%s?force=1&v=1", e) : NULL;
+
+		free(e);
+		if (!path)
+			return ohs__error_oom();
+		r = ohs__client_request(s->client, "DELETE", path, NULL, NULL, 0, NULL,
+			"remove container");
+		free(path);
+		if (r < 0 && r != OHS_ENOTFOUND)
+			rc = r;
+	}
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < s->networks.n; i++) {
+		r = delete_network(s->client, s->networks.v[i]);
+		/* still in use by another sandbox: leave it to the last user / ohs_reap */
+		if (r < 0 && r != OHS_ECONFLICT && r != OHS_EPERM && rc == 0)
+			rc = r;
+	}
+	return rc;
+}
+
+static int json_has_command(json_t *v)
+{
+	return json_is_array(v) ? json_array_size(v) > 0 : json_is_string(v);
+}
+
+int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
+	const ohs_config *cfg, const char *const *cmd,
+	ohs_progress_cb progress, void *payload)
+{
+	ohs_session *s = NULL;
+	ohs_netpolicy *np;
+	char *body_s = NULL, *path = NULL;
+	json_t *body = NULL, *labels, *image_info = NULL, *created = NULL;
+	const char *image, *mode;
+	char sid[33];
+	size_t i, nnet;
+	int rc;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_create: out is NULL");
+	*out = NULL;
+	if (!client)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_create: client is NULL");
+	if (!cfg)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_create: cfg is NULL");
+
+	np = ohs_config_netpolicy((ohs_config *)cfg);
+	mode = np ? ohs_netpolicy_mode(np) : NULL;
+	nnet = np ? ohs_netpolicy_network_count(np) : 0;
+
+	if ((rc = ohs_config_create_body(&body_s, cfg)) < 0)
+		return rc;
+	body = json_loads(body_s, 0, NULL);
+	ohs_free(body_s);
+	if (!json_is_object(body)) {
+		json_decref(body);
+		return ohs__error_set(OHS_EINVAL, "ohs_session_create: the config's create body is not a JSON object");
+	}
+	image = jstr(body, "Image");
+	if (!image)
+		image = ohs_config_image(cfg);
+	if (!image || !*image) {
+		json_decref(body);
+		return ohs__error_set(OHS_EINVAL, "ohs_session_create: the config names no image");
+	}
+
+	/* additional networks must exist: check before anything is made */
+	for (i = 0; i < nnet; i++) {
+		const char *n = ohs_netpolicy_network(np, i);
+
+		if (mode && strcmp(n, mode) == 0)
+			continue;
+		if ((rc = network_exists(client, n)) < 0)
+			goto fail;
+		if (rc == 0) {
+			rc = missing_network_error(client, n);
+			goto fail;
+		}
+	}
+
+	if ((rc = ensure_image(client, image, progress, payload, &image_info)) < 0)
+		goto fail;
+
+	if (!(s = session_alloc(client))) {
+		rc = OHS_ENOMEM;
+		goto fail;
+	}
+	if ((rc = random_hex(sid, 16)) < 0)
+		goto fail;
+	if (!(s->sid = ohs__strdup(sid)) ||
+			!(s->name = ohs__sprintf(OHS_NAME_PREFIX "%.12s", sid))) {
+		rc = ohs__error_oom();
+		goto fail;
+	}
+
+	/* labels: the config's, then ours (ours win) */
+	labels = json_object_get(body, "Labels");
+	if (!json_is_object(labels)) {
+		if (!(labels = json_object()) || json_object_set_new(body, "Labels", labels) < 0) {
+			rc = ohs__error_oom();
+			goto fail;
+		}
+	}
+	if ((rc = add_owner_labels(labels, sid)) < 0 ||
+			(rc = set_label(labels, OHS_LABEL_KEEP, "false")) < 0)
+		goto fail;
+
+	/* command: explicit, else the config's, else the image's, else keep alive */
+	if (cmd && cmd[0]) {
+		json_t *a = json_array();
+
+		for (i = 0; a && cmd[i]; i++)
+			if (json_array_append_new(a, json_string(cmd[i])) < 0) {
+				json_decref(a);
+				a = NULL;
+			}
+		if (!a || json_object_set_new(body, "Cmd", a) < 0) {
+			rc = ohs__error_oom();
+			goto fail;
+		}
+	} else if (!json_has_command(json_object_get(body, "Cmd")) &&
+			!json_has_command(json_object_get(body, "Entrypoint"))) {
+		json_t *icfg = json_object_get(image_info, "Config");
+
+		if (!json_has_command(json_object_get(icfg, "Cmd")) &&
+				!json_has_command(json_object_get(icfg, "Entrypoint")) &&
+				json_object_set_new(body, "Cmd",
+					json_pack("[s,s]", "sleep", "infinity")) < 0) {
+			rc = ohs__error_oom();
+			goto fail;
+		}
+	}
+
+	/* additional networks are connected after create, not in the body */
+	{
+		json_t *eps = json_object_get(json_object_get(body, "NetworkingConfig"), "EndpointsConfig");
+
+		for (i = 0; json_is_object(eps) && i < nnet; i++) {
+			const char *n = ohs_netpolicy_network(np, i);
+
+			if (!mode || strcmp(n, mode) != 0)
+				json_object_del(eps, n);
+		}
+	}
+
+	/* the session's own network */
+	if (is_user_network(mode)) {
+		if ((rc = network_exists(client, mode)) < 0)
+			goto fail;
+		if (rc == 0 && (rc = create_network(s, mode, ohs_netpolicy_internal(np))) < 0)
+			goto fail;
+	}
+
+	if (!(path = ohs__sprintf("/containers/create?name=%s", s->name))) {
+		rc = ohs__error_oom();
+		goto fail;
+	}
+	rc = ohs__client_json(client, "POST", path, body, &created, "create container");
+	if (rc < 0) {
+		char *pfx = ohs__sprintf("sandbox from image \"%s\"", image);
+
+		if (pfx)
+			ohs__error_prefix(pfx);
+		free(pfx);
+		goto fail;
+	}
+	if (!jstr(created, "Id")) {
+		rc = ohs__error_set(OHS_EPROTOCOL, "create container: the engine's answer has no \"Id\"");
+		goto fail;
+	}
+	if (!(s->id = ohs__strdup(jstr(created, "Id")))) {
+		rc = ohs__error_oom();
+		goto fail;
+	}
+
+	for (i = 0; i < nnet; i++) {
+		const char *n = ohs_netpolicy_network(np, i);
+
+		if (mode && strcmp(n, mode) == 0)
+			continue;
+		if ((rc = connect_network(s, n)) < 0)
+			goto fail;
+	}
+
+	json_decref(created);
+	json_decref(image_info);
+	json_decref(body);
+	free(path);
+	*out = s;
+	return 0;
+
+fail:
+	if (s)
+		session_teardown(s); /* errors ignored: keep the first error */
+	session_destroy(s);
+	json_decref(created);
+	json_decref(image_info);
+	json_decref(body);
+	free(path);
+	return rc;
+}
+
+int ohs_session_create(ohs_session **out, ohs_client *client,
+	const ohs_config *cfg, ohs_progress_cb progress, void *payload)
+{
+	return ohs__session_create_cmd(out, client, cfg, NULL, progress, payload);
+}
+
+/* ------------------------------------------------------------ simple container actions */
+
+static int container_post(ohs_session *s, const char *action, const char *query,
+	const char *what)
+{
+	char *e = esc(s->id), *path;
+	int rc;
+
+	if (!e)
+		return OHS_ENOMEM;
+	path = ohs__sprintf("/containers/%s/%s%s", e, action, query ? query : "");
+	free(e);
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_request(s->client, "POST", path, NULL, NULL, 0, NULL, what);
+	free(path);
+	if (rc < 0) {
+		char *pfx = ohs__sprintf("sandbox \"%s\"", s->name);
+
+		if (pfx)
+			ohs__error_prefix(pfx);
+		free(pfx);
+	}
+	return rc;
+}
+
+static int refresh_ports(ohs_session *s)
+{
+	json_t *info = NULL;
+	int rc;
+
+	if ((rc = inspect_container(s->client, s->id, &info, "inspect container")) < 0)
+		return rc;
+	rc = read_ports(s, info);
+	json_decref(info);
+	return rc;
+}
+
+int ohs_session_start(ohs_session *s)
+{
+	int rc;
+
+	if ((rc = session_ensure_live(s, "ohs_session_start")) < 0)
+		return rc;
+	if ((rc = container_post(s, "start", NULL, "start container")) < 0)
+		return rc;
+	return refresh_ports(s);
+}
+
+int ohs_session_stop(ohs_session *s, int timeout_s)
+{
+	char q[32];
+	int rc;
+
+	if ((rc = session_ensure_live(s, "ohs_session_stop")) < 0)
+		return rc;
+	if (timeout_s < 0)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_stop: timeout_s %d must be >= 0", timeout_s);
+	snprintf(q, sizeof(q), "?t=%d", timeout_s);
+	if ((rc = container_post(s, "stop", q, "stop container")) < 0)
+		return rc;
+	ports_clear(s);
+	return 0;
+}
+
+int ohs_session_pause(ohs_session *s)
+{
+	int rc;
+
+	if ((rc = session_ensure_live(s, "ohs_session_pause")) < 0)
+		return rc;
+	return container_post(s, "pause", NULL, "pause container");
+}
+
+int ohs_session_resume(ohs_session *s)
+{
+	int rc;
+
+	if ((rc = session_ensure_live(s, "ohs_session_resume")) < 0)
+		return rc;
+	return container_post(s, "unpause", NULL, "resume container");
+}
+
+int ohs_session_remove(ohs_session *s)
+{
+	int rc;
+
+	if (!s)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_remove: session is NULL");
+	if (s->removed)
+		return 0;
+	if ((rc = session_teardown(s)) < 0) {
+		char *pfx = ohs__sprintf("remove sandbox \"%s\"", s->name);
+
+		if (pfx)
+			ohs__error_prefix(pfx);
+		free(pfx);
+		return rc;
+	}
+	s->removed = 1;
+	ports_clear(s);
+	return 0;
+}
+
+int ohs_session_set_keep(ohs_session *s, int keep)
+{
+	char *name, *q, *e;
+	int rc;
+
+	if ((rc = session_ensure_live(s, "ohs_session_set_keep")) < 0)
+		return rc;
+	keep = keep ? 1 : 0;
+	name = ohs__sprintf("%s%.12s", keep ? OHS_KEEP_PREFIX : OHS_NAME_PREFIX, s->sid);
+	if (!name)
+		return ohs__error_oom();
+	if (strcmp(name, s->name) == 0) {
+		free(name);
+		s->keep = keep;
+		return 0;
+	}
+	e = esc(name);
+	q = e ? ohs__sprintf("?name=%s", e) : NULL;
+	free(e);
+	if (!q) {
+		free(name);
+		return ohs__error_oom();
+	}
+	rc = container_post(s, "rename", q, "rename container");
+	free(q);
+	if (rc < 0) {
+		free(name);
+		return rc;
+	}
+	free(s->name);
+	s->name = name;
+	s->keep = keep;
+	return 0;
+}
+
+void ohs_session_free(ohs_session *s)
+{
+	if (!s)
+		return;
+	if (!s->removed && !s->keep)
+		(void)ohs_session_remove(s);
+	session_destroy(s);
+}
+
+const char *ohs_session_id(const ohs_session *s)
+{
+	return s ? s->id : NULL;
+}
+
+const char *ohs_session_name(const ohs_session *s)
+{
+	return s ? s->name : NULL;
+}
+
+size_t ohs_session_port_count(const ohs_session *s)
+{
+	return s ? s->nports : 0;
+}
+
+int ohs_session_port_container(const ohs_session *s, size_t i)
+{
+	if (!s || i >= s->nports)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_port_container: index %zu out of range (%zu ports)",
+			i, s ? s->nports : 0);
+	return s->ports[i].container_port;
+}
+
+const char *ohs_session_port_host_ip(const ohs_session *s, size_t i)
+{
+	if (!s || i >= s->nports)
+		return NULL;
+	return s->ports[i].host_ip;
+}
+
+int ohs_session_port_host(const ohs_session *s, size_t i)
+{
+	if (!s || i >= s->nports)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_port_host: index %zu out of range (%zu ports)",
+			i, s ? s->nports : 0);
+	return s->ports[i].host_port;
+}
+
+/* ------------------------------------------------------------ open */
+
+/* Networks labelled as created for session `sid` (so remove can clean them). */
+static int find_session_networks(ohs_session *s)
+{
+	char *filter, *e, *path;
+	json_t *list = NULL, *n;
+	size_t i;
+	int rc;
+
+	if (!(filter = ohs__sprintf("{\"label\":[\"" OHS_LABEL_NETWORK "=%s\"]}", s->sid)))
+		return ohs__error_oom();
+	e = esc(filter);
+	free(filter);
+	if (!e)
+		return OHS_ENOMEM;
+	path = ohs__sprintf("/networks?filters=%s", e);
+	free(e);
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_json(s->client, "GET", path, NULL, &list, "list networks");
+	free(path);
+	if (rc < 0)
+		return rc;
+	json_array_foreach(list, i, n) {
+		const char *name = jstr(n, "Name");
+
+		if (name && (rc = ohs__strvec_push(&s->networks, name)) < 0)
+			break;
+	}
+	json_decref(list);
+	return rc;
+}
+
+int ohs_session_open(ohs_session **out, ohs_client *client, const char *id)
+{
+	ohs_session *s;
+	json_t *info = NULL, *labels;
+	const char *cid, *name, *sid;
+	int rc;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_open: out is NULL");
+	*out = NULL;
+	if (!client)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_open: client is NULL");
+	if (!id)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_open: id is NULL");
+	if (!*id)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_open: id is empty; expected a container id or name");
+	rc = inspect_container(client, id, &info, "inspect container");
+	if (rc == OHS_ENOTFOUND)
+		return ohs__error_set(OHS_ENOTFOUND, "ohs_session_open: no container \"%s\"", id);
+	if (rc < 0)
+		return rc;
+	labels = json_object_get(json_object_get(info, "Config"), "Labels");
+	if (!ohs__label(labels, OHS_LABEL_MANAGED) ||
+			strcmp(ohs__label(labels, OHS_LABEL_MANAGED), "true") != 0) {
+		json_decref(info);
+		return ohs__error_set(OHS_EINVAL, "ohs_session_open: container \"%s\" is not a sandbox "
+			"of this library (no label " OHS_LABEL_MANAGED "=true)", id);
+	}
+	cid = jstr(info, "Id");
+	name = jstr(info, "Name");
+	sid = ohs__label(labels, OHS_LABEL_SESSION);
+	if (!cid || !name) {
+		json_decref(info);
+		return ohs__error_set(OHS_EPROTOCOL, "ohs_session_open: container \"%s\": no Id or Name in the engine's answer", id);
+	}
+	if (*name == '/')
+		name++;
+	if (!(s = session_alloc(client))) {
+		json_decref(info);
+		return OHS_ENOMEM;
+	}
+	s->id = ohs__strdup(cid);
+	s->name = ohs__strdup(name);
+	s->sid = ohs__strdup(sid ? sid : cid);
+	if (!s->id || !s->name || !s->sid) {
+		rc = ohs__error_oom();
+		goto fail;
+	}
+	s->keep = ohs__name_is_kept(name) ||
+		(ohs__label(labels, OHS_LABEL_KEEP) && strcmp(ohs__label(labels, OHS_LABEL_KEEP), "true") == 0);
+	if ((rc = read_ports(s, info)) < 0 || (rc = find_session_networks(s)) < 0)
+		goto fail;
+	json_decref(info);
+	*out = s;
+	return 0;
+fail:
+	json_decref(info);
+	session_destroy(s);
+	return rc;
+}
+
+/* ------------------------------------------------------------ logs */
+
+typedef struct {
+	ohs_output_cb cb;
+	void *payload;
+	int ret;
+} logs_state;
+
+static int logs_frame(int stream, const char *data, size_t len, void *payload)
+{
+	logs_state *ls = payload;
+
+	if (stream != 1 && stream != 2)
+		return 0;
+	if ((ls->ret = ls->cb(stream, data, len, ls->payload)) != 0)
+		return 1;
+	return 0;
+}
+
+static int logs_data(const char *data, size_t len, void *payload)
+{
+	ohs__demux *d = payload;
+
+	return ohs__demux_feed(d, data, len) ? 1 : 0;
+}
+
+int ohs_session_logs(ohs_session *s, int tail, ohs_output_cb cb, void *payload)
+{
+	logs_state ls = { cb, payload, 0 };
+	ohs__demux d;
+	char *e, *path, tailbuf[32];
+	int rc;
+
+	if ((rc = session_ensure_live(s, "ohs_session_logs")) < 0)
+		return rc;
+	if (!cb)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_logs: cb is NULL");
+	if (tail < 0)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_logs: tail %d must be >= 0 (0: all)", tail);
+	if (tail)
+		snprintf(tailbuf, sizeof(tailbuf), "%d", tail);
+	else
+		strcpy(tailbuf, "all");
+	if (!(e = esc(s->id)))
+		return OHS_ENOMEM;
+	path = ohs__sprintf("/containers/%s/logs?stdout=1&stderr=1&tail=%s", e, tailbuf);
+	free(e);
+	if (!path)
+		return ohs__error_oom();
+	ohs__demux_init(&d, logs_frame, &ls);
+	rc = ohs__client_stream(s->client, "GET", path, NULL, NULL, 0, logs_data, &d, 0,
+		"container logs");
+	free(path);
+	if (ls.ret)
+		return ls.ret < 0 ? ls.ret : 0; /* stopped by the callback */
+	return rc;
+}
+
+/* ------------------------------------------------------------ readiness */
+
+static int collect_log(int stream, const char *data, size_t len, void *payload)
+{
+	(void)stream;
+	return ohs__buf_append(payload, data, len) < 0 ? -1 : 0;
+}
+
+/* OHS_ESTATE naming the state and the last log lines. */
+static int not_running_error(ohs_session *s, json_t *state, const char *url)
+{
+	ohs__buf log = {0};
+	const char *status = jstr(state, "Status");
+	long long code = json_integer_value(json_object_get(state, "ExitCode"));
+
+	(void)ohs_session_logs(s, 10, collect_log, &log);
+	ohs__error_set(OHS_ESTATE, "sandbox \"%s\" is not running (%s, exit code %lld) while waiting "
+		"for %s; last log lines:\n%s", s->name, status ? status : "unknown", code, url,
+		log.len ? log.data : "(none)");
+	ohs__buf_clear(&log);
+	return OHS_ESTATE;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static size_t discard_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+	(void)ptr;
+	(void)ud;
+	return size * nmemb;
+}
+
+int ohs_session_wait_http(ohs_session *s, int container_port,
+	const char *path, long timeout_ms, long interval_ms)
+{
+	const session_port *p = NULL;
+	const char *ip;
+	char *url = NULL, last[CURL_ERROR_SIZE + 64] = "no attempt";
+	CURL *h = NULL;
+	long deadline;
+	size_t i;
+	int rc;
+
+	if ((rc = session_ensure_live(s, "ohs_session_wait_http")) < 0)
+		return rc;
+	if (!path)
+		path = "/";
+	if (*path != '/')
+		return ohs__error_set(OHS_EINVAL, "ohs_session_wait_http: path \"%s\" must start with '/'", path);
+	if (timeout_ms < 0 || interval_ms < 0)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_wait_http: timeout_ms and interval_ms must be >= 0");
+	if (interval_ms == 0)
+		interval_ms = 100;
+	/* prefer an IPv4 binding; any binding of the port otherwise */
+	for (i = 0; i < s->nports; i++) {
+		if (s->ports[i].container_port != container_port || strcmp(s->ports[i].protocol, "tcp"))
+			continue;
+		if (!p || (strchr(p->host_ip, ':') && !strchr(s->ports[i].host_ip, ':')))
+			p = &s->ports[i];
+	}
+	if (!p)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_wait_http: container port %d/tcp is not "
+			"published by sandbox \"%s\" (%zu published bindings; was it started?)",
+			container_port, s->name, s->nports);
+	ip = p->host_ip;
+	if (!*ip || strcmp(ip, "0.0.0.0") == 0)
+		ip = "127.0.0.1";
+	else if (strcmp(ip, "::") == 0)
+		ip = "::1";
+	url = strchr(ip, ':') ? ohs__sprintf("http://[%s]:%d%s", ip, p->host_port, path)
+		: ohs__sprintf("http://%s:%d%s", ip, p->host_port, path);
+	if (!url)
+		return ohs__error_oom();
+	if (!(h = curl_easy_init())) {
+		free(url);
+		return ohs__error_oom();
+	}
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
+#else
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTP);
+#endif
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_body);
+
+	deadline = now_ms() + timeout_ms;
+	for (;;) {
+		json_t *info = NULL, *state;
+		char errbuf[CURL_ERROR_SIZE] = "";
+		long status = 0, left = deadline - now_ms(), attempt;
+		CURLcode cc;
+
+		attempt = left < 100 ? 100 : left > 5000 ? 5000 : left;
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, attempt);
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, attempt);
+		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+		cc = curl_easy_perform(h);
+		if (cc == CURLE_OK) {
+			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+			if (status >= 200 && status < 300) {
+				rc = 0;
+				break;
+			}
+			snprintf(last, sizeof(last), "HTTP %ld", status);
+		} else {
+			snprintf(last, sizeof(last), "%s", *errbuf ? errbuf : curl_easy_strerror(cc));
+		}
+		if ((rc = inspect_container(s->client, s->id, &info, "inspect container")) < 0)
+			break;
+		state = json_object_get(info, "State");
+		if (!json_is_true(json_object_get(state, "Running"))) {
+			rc = not_running_error(s, state, url);
+			json_decref(info);
+			break;
+		}
+		json_decref(info);
+		left = deadline - now_ms();
+		if (left <= 0) {
+			rc = ohs__error_set(OHS_ETIMEOUT, "ohs_session_wait_http: %s did not answer 2xx "
+				"within %ld ms (last attempt: %s)", url, timeout_ms, last);
+			break;
+		}
+		{
+			long nap = interval_ms < left ? interval_ms : left;
+			struct timespec ts = { nap / 1000, (nap % 1000) * 1000000L };
+
+			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+				;
+		}
+	}
+	curl_easy_cleanup(h);
+	free(url);
+	return rc;
+}

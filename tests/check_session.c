@@ -1,17 +1,1094 @@
+/*
+ * Session lifecycle, networks, ports, readiness, keep/open, listing and
+ * reaping against a real engine.
+ *
+ * Everything a test makes carries this run's id (label org.ohsandbox.test
+ * on sessions, "ohs-test-<run>-" in names), so the leftover check only
+ * looks at this run and other suites may use the engine at the same time.
+ */
 #include "testutil.h"
+#include "internal.h"
+#include "session_int.h"
 
-START_TEST(test_placeholder_session)
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TEST_LABEL "org.ohsandbox.test"
+
+static char run_id[16];
+static ohs_client *cli;
+
+/* ------------------------------------------------------------ helpers */
+
+static void cleanup_run(void);
+
+static void setup(void)
 {
-	ck_assert_str_eq(ohs_version(), OHS_VERSION);
+	ck_assert_ohs_ok(ohs_client_new(&cli, NULL));
+	cleanup_run(); /* a failed test does not run its teardown */
+}
+
+/* Best-effort removal of whatever a failed test of this run left behind. */
+static void cleanup_run(void)
+{
+	char *l1 = ohs__sprintf("{\"label\":[\"" TEST_LABEL "=%s\"]}", run_id);
+	char *l2 = ohs__sprintf("{\"label\":[\"" OHS_LABEL_OWNER_PID "=%ld\"]}", (long)getpid());
+	char *prefix = ohs__sprintf("ohs-test-%s-", run_id);
+	const char *filters[] = { l1, l2 };
+	json_t *list, *o;
+	size_t i, k;
+
+	for (k = 0; k < 2; k++) {
+		char *e = ohs__client_escape(filters[k]), *path = ohs__sprintf("/containers/json?all=1&filters=%s", e);
+
+		list = NULL;
+		ohs__client_json(cli, "GET", path, NULL, &list, "cleanup");
+		json_array_foreach(list, i, o) {
+			char *p = ohs__sprintf("/containers/%s?force=1&v=1", json_string_value(json_object_get(o, "Id")));
+
+			ohs__client_request(cli, "DELETE", p, NULL, NULL, 0, NULL, "cleanup");
+			free(p);
+		}
+		json_decref(list);
+		free(e);
+		free(path);
+	}
+	list = NULL;
+	ohs__client_json(cli, "GET", "/networks", NULL, &list, "cleanup");
+	json_array_foreach(list, i, o) {
+		const char *name = json_string_value(json_object_get(o, "Name"));
+		const char *pid = ohs__label(json_object_get(o, "Labels"), OHS_LABEL_OWNER_PID);
+		char *p;
+
+		if (!name || (strncmp(name, prefix, strlen(prefix)) != 0 &&
+				!(pid && atol(pid) == (long)getpid())))
+			continue;
+		p = ohs__sprintf("/networks/%s", name);
+		ohs__client_request(cli, "DELETE", p, NULL, NULL, 0, NULL, "cleanup");
+		free(p);
+	}
+	json_decref(list);
+	free(l1);
+	free(l2);
+	free(prefix);
+}
+
+static void teardown(void)
+{
+	cleanup_run();
+	ohs_client_free(cli);
+	cli = NULL;
+}
+
+/* Once, after the last test, in the runner process. */
+static void final_cleanup(void)
+{
+	if (ohs_client_new(&cli, NULL) == 0)
+		cleanup_run();
+	ohs_client_free(cli);
+	cli = NULL;
+}
+
+static ohs_config *test_config(void)
+{
+	ohs_config *cfg = NULL;
+
+	ck_assert_ohs_ok(ohs_config_new(&cfg));
+	ck_assert_ohs_ok(ohs_config_set_image(cfg, ohs_test_image()));
+	ck_assert_ohs_ok(ohs_config_set_label(cfg, TEST_LABEL, run_id));
+	return cfg;
+}
+
+static char *tname(const char *what)
+{
+	char *n = ohs__sprintf("ohs-test-%s-%s", run_id, what);
+
+	ck_assert_ptr_nonnull(n);
+	return n;
+}
+
+/* GET PREFIX<escaped arg>SUFFIX */
+static json_t *get_json3(const char *prefix, const char *arg, const char *suffix, int *rc_out)
+{
+	char *e = ohs__client_escape(arg), *path = ohs__sprintf("%s%s%s", prefix, e, suffix);
+	json_t *out = NULL;
+	int rc = ohs__client_json(cli, "GET", path, NULL, &out, "test GET");
+
+	free(e);
+	free(path);
+	if (rc_out)
+		*rc_out = rc;
+	return out;
+}
+
+static json_t *inspect(const char *id)
+{
+	int rc;
+	json_t *j = get_json3("/containers/", id, "/json", &rc);
+
+	ck_assert_msg(rc == 0, "inspect %s: %s", id, ohs_error_last());
+	return j;
+}
+
+static int container_exists(const char *id)
+{
+	int rc;
+	json_t *j = get_json3("/containers/", id, "/json", &rc);
+
+	json_decref(j);
+	ck_assert_msg(rc == 0 || rc == OHS_ENOTFOUND, "inspect %s: %s", id, ohs_error_last());
+	return rc == 0;
+}
+
+static int network_exists(const char *name)
+{
+	int rc;
+	json_t *j = get_json3("/networks/", name, "", &rc);
+
+	json_decref(j);
+	ck_assert_msg(rc == 0 || rc == OHS_ENOTFOUND, "inspect network %s: %s", name, ohs_error_last());
+	return rc == 0;
+}
+
+/* Containers or networks matching one label filter. */
+static size_t count_by_label(const char *kind, const char *label)
+{
+	char *f = ohs__sprintf("{\"label\":[\"%s\"]}", label);
+	json_t *list = get_json3(kind, f, "", NULL);
+	size_t n;
+
+	ck_assert_msg(json_is_array(list), "list %s by %s: %s", kind, label, ohs_error_last());
+	n = json_array_size(list);
+	json_decref(list);
+	free(f);
+	return n;
+}
+
+static size_t count_networks_named(const char *prefix)
+{
+	json_t *list = NULL, *n;
+	size_t i, count = 0;
+
+	ck_assert_ohs_ok(ohs__client_json(cli, "GET", "/networks", NULL, &list, "list networks"));
+	json_array_foreach(list, i, n) {
+		const char *name = json_string_value(json_object_get(n, "Name"));
+
+		if (name && strncmp(name, prefix, strlen(prefix)) == 0)
+			count++;
+	}
+	json_decref(list);
+	return count;
+}
+
+/* Nothing of this run is left: containers, networks (by label and by name). */
+static void assert_clean_pid(long pid)
+{
+	char *l1 = ohs__sprintf(TEST_LABEL "=%s", run_id);
+	char *l2 = ohs__sprintf(OHS_LABEL_OWNER_PID "=%ld", pid);
+	char *prefix = ohs__sprintf("ohs-test-%s-", run_id);
+
+	ck_assert_msg(count_by_label("/containers/json?all=1&filters=", l1) == 0,
+		"a container labelled %s is left", l1);
+	ck_assert_msg(count_by_label("/containers/json?all=1&filters=", l2) == 0,
+		"a container labelled %s is left", l2);
+	ck_assert_msg(count_by_label("/networks?filters=", l2) == 0,
+		"a network labelled %s is left", l2);
+	ck_assert_msg(count_networks_named(prefix) == 0, "a network named %s* is left", prefix);
+	free(l1);
+	free(l2);
+	free(prefix);
+}
+
+static void assert_clean(void)
+{
+	assert_clean_pid((long)getpid());
+}
+
+/* A raw exec through the transport: sh -c CMD; returns the exit code. */
+struct exec_out {
+	ohs__buf out, err;
+};
+
+static int on_frame(int stream, const char *data, size_t len, void *payload)
+{
+	struct exec_out *o = payload;
+
+	ohs__buf_append(stream == 2 ? &o->err : &o->out, data, len);
+	return 0;
+}
+
+static int on_data(const char *data, size_t len, void *payload)
+{
+	return ohs__demux_feed(payload, data, len) ? 1 : 0;
+}
+
+static int raw_exec(ohs_session *s, const char *user, const char *cmd, char **out)
+{
+	json_t *body = json_pack("{s:b, s:b, s:[s,s,s]}", "AttachStdout", 1, "AttachStderr", 1,
+		"Cmd", "sh", "-c", cmd), *created = NULL, *info = NULL;
+	char *path = ohs__sprintf("/containers/%s/exec", ohs_session_id(s)), *p2;
+	struct exec_out o = { {0}, {0} };
+	ohs__demux d;
+	int code;
+	const char *start = "{\"Detach\":false,\"Tty\":false}";
+
+	if (user)
+		json_object_set_new(body, "User", json_string(user));
+	ck_assert_ohs_ok(ohs__client_json(cli, "POST", path, body, &created, "exec create"));
+	free(path);
+	json_decref(body);
+	ohs__demux_init(&d, on_frame, &o);
+	p2 = ohs__sprintf("/exec/%s/start", json_string_value(json_object_get(created, "Id")));
+	ck_assert_ohs_ok(ohs__client_stream(cli, "POST", p2, "application/json", start, strlen(start),
+		on_data, &d, 30000, "exec start"));
+	free(p2);
+	p2 = ohs__sprintf("/exec/%s/json", json_string_value(json_object_get(created, "Id")));
+	ck_assert_ohs_ok(ohs__client_json(cli, "GET", p2, NULL, &info, "exec inspect"));
+	code = (int)json_integer_value(json_object_get(info, "ExitCode"));
+	free(p2);
+	json_decref(info);
+	json_decref(created);
+	if (out)
+		*out = ohs__buf_detach(&o.out);
+	ohs__buf_clear(&o.out);
+	ohs__buf_clear(&o.err);
+	return code;
+}
+
+/* Create a network or a container directly (sidecars, decoys). */
+static void raw_network(const char *name, const char *compose_label)
+{
+	json_t *body = json_pack("{s:s, s:{s:s}}", "Name", name, "Labels", TEST_LABEL, run_id);
+
+	if (compose_label)
+		json_object_set_new(json_object_get(body, "Labels"), "com.docker.compose.network",
+			json_string(compose_label));
+	ck_assert_ohs_ok(ohs__client_json(cli, "POST", "/networks/create", body, NULL, "test network"));
+	json_decref(body);
+}
+
+static void raw_delete(const char *kind, const char *name)
+{
+	char *path = ohs__sprintf("/%s/%s%s", kind, name,
+		strcmp(kind, "containers") == 0 ? "?force=1&v=1" : "");
+	int rc = ohs__client_request(cli, "DELETE", path, NULL, NULL, 0, NULL, "test delete");
+
+	free(path);
+	ck_assert_msg(rc == 0 || rc == OHS_ENOTFOUND, "delete %s %s: %s", kind, name, ohs_error_last());
+}
+
+static char *raw_container(const char *name, const char *network, const char *cmd)
+{
+	json_t *body = json_pack("{s:s, s:[s,s,s], s:{s:s}, s:{s:b}}",
+		"Image", ohs_test_image(), "Cmd", "sh", "-c", cmd, "Labels", TEST_LABEL, run_id,
+		"HostConfig", "Init", 1), *out = NULL;
+	char *path = ohs__sprintf("/containers/create?name=%s", name), *id;
+
+	if (network)
+		json_object_set_new(json_object_get(body, "HostConfig"), "NetworkMode", json_string(network));
+	ck_assert_ohs_ok(ohs__client_json(cli, "POST", path, body, &out, "test container"));
+	free(path);
+	json_decref(body);
+	id = ohs__strdup(json_string_value(json_object_get(out, "Id")));
+	json_decref(out);
+	path = ohs__sprintf("/containers/%s/start", id);
+	ck_assert_ohs_ok(ohs__client_request(cli, "POST", path, NULL, NULL, 0, NULL, "test start"));
+	free(path);
+	return id;
+}
+
+/* A session whose main command is `cmd` (NULL: none, the image has none either). */
+static ohs_session *new_session(ohs_config *cfg, const char *const *cmd)
+{
+	ohs_session *s = NULL;
+
+	ck_assert_ohs_ok(ohs_config_set_command(cfg, cmd));
+	ck_assert_ohs_ok(ohs_session_create(&s, cli, cfg, NULL, NULL));
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+/* ------------------------------------------------------------ argument checks */
+
+START_TEST(test_args)
+{
+	ohs_session *s = (ohs_session *)1;
+	ohs_config *cfg = test_config();
+	char *json = (char *)1;
+
+	ck_assert_ohs_error(ohs_session_create(NULL, cli, cfg, NULL, NULL), OHS_EINVAL, "out is NULL");
+	ck_assert_ohs_error(ohs_session_create(&s, NULL, cfg, NULL, NULL), OHS_EINVAL, "client is NULL");
+	ck_assert_ptr_null(s);
+	ck_assert_ohs_error(ohs_session_create(&s, cli, NULL, NULL, NULL), OHS_EINVAL, "cfg is NULL");
+	ck_assert_ohs_error(ohs_session_open(NULL, cli, "x"), OHS_EINVAL, "out is NULL");
+	ck_assert_ohs_error(ohs_session_open(&s, NULL, "x"), OHS_EINVAL, "client is NULL");
+	ck_assert_ohs_error(ohs_session_open(&s, cli, NULL), OHS_EINVAL, "id is NULL");
+	ck_assert_ohs_error(ohs_session_open(&s, cli, ""), OHS_EINVAL, "id is empty");
+	ck_assert_ohs_error(ohs_session_start(NULL), OHS_EINVAL, "ohs_session_start: session is NULL");
+	ck_assert_ohs_error(ohs_session_stop(NULL, 1), OHS_EINVAL, "ohs_session_stop: session is NULL");
+	ck_assert_ohs_error(ohs_session_pause(NULL), OHS_EINVAL, "ohs_session_pause: session is NULL");
+	ck_assert_ohs_error(ohs_session_resume(NULL), OHS_EINVAL, "ohs_session_resume: session is NULL");
+	ck_assert_ohs_error(ohs_session_remove(NULL), OHS_EINVAL, "ohs_session_remove: session is NULL");
+	ck_assert_ohs_error(ohs_session_set_keep(NULL, 1), OHS_EINVAL, "ohs_session_set_keep: session is NULL");
+	ck_assert_ohs_error(ohs_session_wait_http(NULL, 80, "/", 1, 1), OHS_EINVAL, "session is NULL");
+	ck_assert_ohs_error(ohs_session_logs(NULL, 0, NULL, NULL), OHS_EINVAL, "session is NULL");
+	ck_assert_ohs_error(ohs_reap(NULL, 0, NULL), OHS_EINVAL, "ohs_reap: client is NULL");
+	ck_assert_ohs_error(ohs_reap(cli, 0x10, NULL), OHS_EINVAL, "unknown flags 0x10");
+	ck_assert_ohs_error(ohs_session_list(NULL, cli), OHS_EINVAL, "json_out is NULL");
+	ck_assert_ohs_error(ohs_session_list(&json, NULL), OHS_EINVAL, "client is NULL");
+	ck_assert_ptr_null(json);
+	ck_assert_ptr_null(ohs_session_id(NULL));
+	ck_assert_ptr_null(ohs_session_name(NULL));
+	ck_assert_uint_eq(ohs_session_port_count(NULL), 0);
+	ck_assert_ptr_null(ohs_session_port_host_ip(NULL, 0));
+	ohs_session_free(NULL);
+	ohs_config_free(cfg);
 }
 END_TEST
+
+START_TEST(test_proc_starttime)
+{
+	unsigned long long a = 0, b = 0;
+
+	ck_assert_ohs_ok(ohs__proc_starttime(getpid(), &a));
+	ck_assert_ohs_ok(ohs__proc_starttime(getpid(), &b));
+	ck_assert(a > 0 && a == b);
+	ck_assert_ohs_error(ohs__proc_starttime(0x3fffffff, &a), OHS_ENOTFOUND, "/proc/1073741823/stat");
+	ck_assert(ohs__name_is_kept("/ohs-keep-0123456789ab"));
+	ck_assert(ohs__name_is_kept("ohs-keep-0123456789ab"));
+	ck_assert(!ohs__name_is_kept("/ohs-0123456789ab"));
+}
+END_TEST
+
+/* ------------------------------------------------------------ lifecycle */
+
+static int count_lines(int stream, const char *data, size_t len, void *payload)
+{
+	ohs__buf *b = payload;
+
+	ohs__buf_puts(b, stream == 1 ? "[1]" : "[2]");
+	ohs__buf_append(b, data, len);
+	return 0;
+}
+
+START_TEST(test_lifecycle)
+{
+	static const char *const cmd[] = { "sh", "-c", "echo out-line; echo err-line >&2; exec sleep 1000", NULL };
+	ohs_config *cfg = test_config();
+	ohs_session *s = NULL;
+	json_t *info, *labels, *list;
+	char host[256], pidbuf[32], startbuf[32], *id, *json = NULL;
+	unsigned long long start;
+	const char *sid;
+	size_t i;
+	int found = 0, tries;
+	ohs__buf log = {0};
+
+	/* the internal variant that overrides the command (the CLI's run) */
+	ck_assert_ohs_ok(ohs__session_create_cmd(&s, cli, cfg, cmd, NULL, NULL));
+	id = ohs__strdup(ohs_session_id(s));
+	ck_assert_int_eq(strlen(id), 64);
+	ck_assert_str_eq(ohs_session_name(s) + 0, ohs_session_name(s));
+	ck_assert(strncmp(ohs_session_name(s), "ohs-", 4) == 0 && strlen(ohs_session_name(s)) == 16);
+	ck_assert_ohs_ok(ohs_session_start(s));
+
+	info = inspect(id);
+	labels = json_object_get(json_object_get(info, "Config"), "Labels");
+	ck_assert_str_eq(ohs__label(labels, OHS_LABEL_MANAGED), "true");
+	sid = ohs__label(labels, OHS_LABEL_SESSION);
+	ck_assert_ptr_nonnull(sid);
+	ck_assert_int_eq(strlen(sid), 32);
+	ck_assert_str_eq(sid, ohs__session_sid(s));
+	ck_assert(strncmp(ohs_session_name(s) + 4, sid, 12) == 0);
+	snprintf(pidbuf, sizeof(pidbuf), "%ld", (long)getpid());
+	ck_assert_str_eq(ohs__label(labels, OHS_LABEL_OWNER_PID), pidbuf);
+	ck_assert_ohs_ok(ohs__proc_starttime(getpid(), &start));
+	snprintf(startbuf, sizeof(startbuf), "%llu", start);
+	ck_assert_str_eq(ohs__label(labels, OHS_LABEL_OWNER_START), startbuf);
+	ohs__hostname(host, sizeof(host));
+	ck_assert_str_eq(ohs__label(labels, OHS_LABEL_HOST), host);
+	ck_assert_str_eq(ohs__label(labels, OHS_LABEL_KEEP), "false");
+	ck_assert_str_eq(ohs__label(labels, TEST_LABEL), run_id);
+	ck_assert(json_is_true(json_object_get(json_object_get(info, "HostConfig"), "Init")));
+	ck_assert(json_is_true(json_object_get(json_object_get(info, "State"), "Running")));
+	ck_assert(ohs__owner_alive(labels));
+	json_decref(info);
+
+	/* logs: stdout and stderr apart */
+	for (tries = 0; tries < 50; tries++) {
+		log.len = 0;
+		ck_assert_ohs_ok(ohs_session_logs(s, 0, count_lines, &log));
+		if (log.len && strstr(log.data, "err-line"))
+			break;
+		usleep(100000);
+	}
+	ck_assert_ptr_nonnull(strstr(log.data, "[1]out-line\n"));
+	ck_assert_ptr_nonnull(strstr(log.data, "[2]err-line\n"));
+	ohs__buf_clear(&log);
+	ck_assert_ohs_error(ohs_session_logs(s, 0, NULL, NULL), OHS_EINVAL, "cb is NULL");
+	ck_assert_ohs_error(ohs_session_logs(s, -1, count_lines, &log), OHS_EINVAL, "tail -1");
+
+	/* listing */
+	ck_assert_ohs_ok(ohs_session_list(&json, cli));
+	list = json_loads(json, 0, NULL);
+	ck_assert(json_is_array(list));
+	for (i = 0; i < json_array_size(list); i++) {
+		json_t *o = json_array_get(list, i);
+
+		if (strcmp(json_string_value(json_object_get(o, "id")), id) != 0)
+			continue;
+		found = 1;
+		ck_assert_str_eq(json_string_value(json_object_get(o, "name")), ohs_session_name(s));
+		ck_assert_str_eq(json_string_value(json_object_get(o, "session")), ohs__session_sid(s));
+		ck_assert_str_eq(json_string_value(json_object_get(o, "state")), "running");
+		ck_assert_str_eq(json_string_value(json_object_get(o, "host")), host);
+		ck_assert_int_eq(json_integer_value(json_object_get(o, "owner_pid")), getpid());
+		ck_assert(json_is_true(json_object_get(o, "owner_alive")));
+		ck_assert(json_is_false(json_object_get(o, "keep")));
+		ck_assert(json_integer_value(json_object_get(o, "created")) > 0);
+		ck_assert_str_eq(json_string_value(json_object_get(o, "image")), ohs_test_image());
+	}
+	ck_assert_msg(found, "session %s not in the list %s", id, json);
+	json_decref(list);
+	ohs_free(json);
+
+	/* pause, resume, stop */
+	ck_assert_ohs_ok(ohs_session_pause(s));
+	info = inspect(id);
+	ck_assert(json_is_true(json_object_get(json_object_get(info, "State"), "Paused")));
+	json_decref(info);
+	ck_assert_ohs_ok(ohs_session_resume(s));
+	info = inspect(id);
+	ck_assert(json_is_false(json_object_get(json_object_get(info, "State"), "Paused")));
+	json_decref(info);
+	ck_assert_ohs_error(ohs_session_stop(s, -1), OHS_EINVAL, "timeout_s -1");
+	ck_assert_ohs_ok(ohs_session_stop(s, 5));
+	info = inspect(id);
+	ck_assert(json_is_false(json_object_get(json_object_get(info, "State"), "Running")));
+	json_decref(info);
+	ck_assert_ohs_ok(ohs_session_stop(s, 5)); /* already stopped: fine */
+
+	/* live owner: a reap leaves it alone */
+	ck_assert_ohs_ok(ohs_reap(cli, 0, NULL));
+	ck_assert(container_exists(id));
+
+	ck_assert_ohs_ok(ohs_session_remove(s));
+	ck_assert(!container_exists(id));
+	ck_assert_ohs_ok(ohs_session_remove(s)); /* idempotent */
+	ck_assert_ohs_error(ohs_session_start(s), OHS_ESTATE, "was removed");
+	ohs_session_free(s);
+	ohs_config_free(cfg);
+	free(id);
+	assert_clean();
+}
+END_TEST
+
+START_TEST(test_free_removes)
+{
+	ohs_config *cfg = test_config();
+	ohs_session *s = new_session(cfg, NULL); /* image without a command: kept alive */
+	char *id = ohs__strdup(ohs_session_id(s));
+	json_t *info;
+
+	ck_assert_ohs_ok(ohs_session_start(s));
+	info = inspect(id);
+	ck_assert(json_is_true(json_object_get(json_object_get(info, "State"), "Running")));
+	ck_assert_str_eq(json_string_value(json_array_get(
+		json_object_get(json_object_get(info, "Config"), "Cmd"), 0)), "sleep");
+	json_decref(info);
+	ohs_session_free(s);
+	ck_assert(!container_exists(id));
+	free(id);
+	ohs_config_free(cfg);
+	assert_clean();
+}
+END_TEST
+
+START_TEST(test_keep_open)
+{
+	ohs_config *cfg = test_config();
+	ohs_session *s = new_session(cfg, NULL), *o = NULL;
+	char *id = ohs__strdup(ohs_session_id(s)), *name, *plain, *plain_id, *keepname;
+
+	ck_assert_ohs_ok(ohs_session_start(s));
+	ck_assert_ohs_ok(ohs_session_set_keep(s, 1));
+	keepname = ohs__sprintf("ohs-keep-%.12s", ohs__session_sid(s));
+	ck_assert_str_eq(ohs_session_name(s), keepname);
+	ck_assert_ohs_ok(ohs_session_set_keep(s, 1)); /* again: no change */
+	name = ohs__strdup(ohs_session_name(s));
+	ohs_session_free(s); /* kept: stays */
+	ck_assert(container_exists(id));
+
+	/* open by name: keep inherited; free keeps it */
+	ck_assert_ohs_ok(ohs_session_open(&o, cli, name));
+	ck_assert_str_eq(ohs_session_id(o), id);
+	ck_assert_str_eq(ohs_session_name(o), keepname);
+	ohs_session_free(o);
+	ck_assert(container_exists(id));
+
+	/* open by id, un-keep: renamed back, free removes */
+	ck_assert_ohs_ok(ohs_session_open(&o, cli, id));
+	ck_assert_ohs_ok(ohs_session_set_keep(o, 0));
+	ck_assert(strncmp(ohs_session_name(o), "ohs-", 4) == 0 && strncmp(ohs_session_name(o), "ohs-keep-", 9) != 0);
+	ohs_session_free(o);
+	ck_assert(!container_exists(id));
+
+	/* not ours, not there */
+	plain = tname("plain");
+	plain_id = raw_container(plain, NULL, "exec sleep 1000");
+	ck_assert_ohs_error(ohs_session_open(&o, cli, plain), OHS_EINVAL, "is not a sandbox of this library");
+	ck_assert_ptr_null(o);
+	raw_delete("containers", plain_id);
+	ck_assert_ohs_error(ohs_session_open(&o, cli, plain), OHS_ENOTFOUND, plain);
+
+	free(plain);
+	free(plain_id);
+	free(name);
+	free(keepname);
+	free(id);
+	ohs_config_free(cfg);
+	assert_clean();
+}
+END_TEST
+
+/* ------------------------------------------------------------ mounts and user */
+
+static char *make_tmpdir(void)
+{
+	char *d = strdup("/tmp/ohs-test-sesXXXXXX");
+
+	ck_assert_ptr_nonnull(mkdtemp(d));
+	ck_assert_int_eq(chmod(d, 0777), 0);
+	return d;
+}
+
+static void rm_tmpdir(const char *d)
+{
+	char *cmd = ohs__sprintf("rm -rf '%s'", d);
+
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+}
+
+START_TEST(test_mounts_and_user)
+{
+	ohs_config *cfg = test_config();
+	char *rw = make_tmpdir(), *ro = make_tmpdir(), *f, *out = NULL;
+	ohs_volumes *v = ohs_config_volumes(cfg);
+	ohs_session *s;
+	struct stat st;
+
+	ck_assert_ohs_ok(ohs_volumes_add(v, OHS_MOUNT_BIND, rw, "/workspace", OHS_MOUNT_RW));
+	ck_assert_ohs_ok(ohs_volumes_add(v, OHS_MOUNT_BIND, ro, "/data", OHS_MOUNT_RO));
+	ck_assert_ohs_ok(ohs_config_set_user(cfg, "12345:12345"));
+	s = new_session(cfg, NULL);
+	ck_assert_ohs_ok(ohs_session_start(s));
+
+	ck_assert_int_eq(raw_exec(s, NULL, "id -u; echo hello > /workspace/made-inside", &out), 0);
+	ck_assert_str_eq(out, "12345\n");
+	free(out);
+	f = ohs__sprintf("%s/made-inside", rw);
+	ck_assert_int_eq(stat(f, &st), 0);
+	ck_assert_int_eq(st.st_uid, 12345);
+	ck_assert_int_eq(st.st_gid, 12345);
+	ck_assert_int_eq(st.st_size, 6);
+	free(f);
+
+	ck_assert_int_ne(raw_exec(s, NULL, "touch /data/nope", NULL), 0);
+	ck_assert_int_ne(raw_exec(s, "0:0", "touch /data/nope", NULL), 0); /* even as root */
+	f = ohs__sprintf("%s/nope", ro);
+	ck_assert_int_ne(stat(f, &st), 0);
+	free(f);
+
+	ohs_session_free(s);
+	ohs_config_free(cfg);
+	rm_tmpdir(rw);
+	rm_tmpdir(ro);
+	free(rw);
+	free(ro);
+	assert_clean();
+}
+END_TEST
+
+/* ------------------------------------------------------------ ports and readiness */
+
+static const char *const httpd_cmd[] = { "sh", "-c",
+	"mkdir -p /tmp/www && echo ready > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www", NULL };
+
+START_TEST(test_ports_loopback)
+{
+	ohs_config *cfg = test_config();
+	ohs_netpolicy *np = ohs_config_netpolicy(cfg);
+	ohs_session *s;
+	size_t i;
+
+	ck_assert_ohs_ok(ohs_netpolicy_set_binding_address(np, "127.0.0.1"));
+	ck_assert_ohs_ok(ohs_netpolicy_add_port(np, 8080, NULL, NULL, 0));
+	s = new_session(cfg, httpd_cmd);
+	ck_assert_uint_eq(ohs_session_port_count(s), 0);
+	ck_assert_ohs_ok(ohs_session_start(s));
+	ck_assert_uint_ge(ohs_session_port_count(s), 1);
+	for (i = 0; i < ohs_session_port_count(s); i++) {
+		ck_assert_int_eq(ohs_session_port_container(s, i), 8080);
+		ck_assert_str_eq(ohs_session_port_host_ip(s, i), "127.0.0.1");
+		ck_assert_int_gt(ohs_session_port_host(s, i), 0);
+	}
+	ck_assert_ptr_null(ohs_session_port_host_ip(s, 99));
+	ck_assert_ohs_error(ohs_session_port_host(s, 99), OHS_EINVAL, "index 99 out of range");
+	ck_assert_ohs_ok(ohs_session_wait_http(s, 8080, "/index.html", 10000, 50));
+	ck_assert_ohs_ok(ohs_session_wait_http(s, 8080, NULL, 10000, 50));
+	ck_assert_ohs_error(ohs_session_wait_http(s, 9999, "/", 100, 10), OHS_EINVAL, "container port 9999/tcp is not published");
+	ck_assert_ohs_error(ohs_session_wait_http(s, 8080, "x", 100, 10), OHS_EINVAL, "path \"x\" must start with '/'");
+	/* answers, but not 2xx */
+	ck_assert_ohs_error(ohs_session_wait_http(s, 8080, "/missing", 300, 50), OHS_ETIMEOUT, "HTTP 404");
+	ohs_session_free(s);
+	ohs_config_free(cfg);
+	assert_clean();
+}
+END_TEST
+
+START_TEST(test_ports_default_binding)
+{
+	ohs_config *cfg = test_config();
+	ohs_session *s;
+	size_t i, v4 = 0;
+
+	ck_assert_ohs_ok(ohs_netpolicy_add_port(ohs_config_netpolicy(cfg), 8080, NULL, NULL, 0));
+	s = new_session(cfg, httpd_cmd);
+	ck_assert_ohs_ok(ohs_session_start(s));
+	for (i = 0; i < ohs_session_port_count(s); i++) {
+		const char *ip = ohs_session_port_host_ip(s, i);
+
+		ck_assert_msg(strcmp(ip, "0.0.0.0") == 0 || strcmp(ip, "::") == 0, "host ip %s", ip);
+		v4 += strcmp(ip, "0.0.0.0") == 0;
+	}
+	ck_assert_uint_eq(v4, 1);
+	/* reached through loopback only */
+	ck_assert_ohs_ok(ohs_session_wait_http(s, 8080, "/", 10000, 50));
+	ohs_session_free(s);
+	ohs_config_free(cfg);
+	assert_clean();
+}
+END_TEST
+
+START_TEST(test_wait_http_exit_and_timeout)
+{
+	static const char *const dying[] = { "sh", "-c", "echo bye-from-sandbox; sleep 1; exit 3", NULL };
+	ohs_config *cfg = test_config();
+	ohs_session *s;
+
+	ck_assert_ohs_ok(ohs_netpolicy_set_binding_address(ohs_config_netpolicy(cfg), "127.0.0.1"));
+	ck_assert_ohs_ok(ohs_netpolicy_add_port(ohs_config_netpolicy(cfg), 8080, NULL, NULL, 0));
+	s = new_session(cfg, dying);
+	ck_assert_ohs_ok(ohs_session_start(s));
+	ck_assert_ohs_error(ohs_session_wait_http(s, 8080, "/", 20000, 100), OHS_ESTATE, "bye-from-sandbox");
+	ck_assert_ohs_error(ohs_session_wait_http(s, 8080, "/", 20000, 100), OHS_ESTATE, "exit code 3");
+	ohs_session_free(s);
+
+	s = new_session(cfg, NULL); /* nothing listens */
+	ck_assert_ohs_ok(ohs_session_start(s));
+	ck_assert_ohs_error(ohs_session_wait_http(s, 8080, "/", 300, 50), OHS_ETIMEOUT, "did not answer 2xx within 300 ms");
+	ohs_session_free(s);
+	ohs_config_free(cfg);
+	assert_clean();
+}
+END_TEST
+
+/* ------------------------------------------------------------ networks */
+
+START_TEST(test_own_network)
+{
+	ohs_config *cfg = test_config();
+	char *net = tname("own");
+	ohs_session *s;
+	json_t *info;
+	int rc;
+
+	ck_assert_ohs_ok(ohs_netpolicy_set_mode(ohs_config_netpolicy(cfg), net));
+	ck_assert_ohs_ok(ohs_netpolicy_set_internal(ohs_config_netpolicy(cfg), 1));
+	s = new_session(cfg, NULL);
+	info = get_json3("/networks/", net, "", &rc);
+	ck_assert_ohs_ok(rc);
+	ck_assert(json_is_true(json_object_get(info, "Internal")));
+	ck_assert_str_eq(ohs__label(json_object_get(info, "Labels"), OHS_LABEL_NETWORK), ohs__session_sid(s));
+	json_decref(info);
+	ck_assert_ohs_ok(ohs_session_start(s));
+	info = inspect(ohs_session_id(s));
+	ck_assert_ptr_nonnull(json_object_get(json_object_get(json_object_get(info, "NetworkSettings"),
+		"Networks"), net));
+	json_decref(info);
+	ck_assert_ohs_ok(ohs_session_remove(s));
+	ck_assert(!network_exists(net));
+	ohs_session_free(s);
+	ohs_config_free(cfg);
+	free(net);
+	assert_clean();
+}
+END_TEST
+
+START_TEST(test_sidecar)
+{
+	ohs_config *cfg = test_config();
+	char *net = tname("extra"), *side = tname("sidecar"), *side_id, *cmd, *out = NULL;
+	ohs_session *s;
+	json_t *info, *nets;
+	int code = -1, tries;
+
+	raw_network(net, NULL);
+	side_id = raw_container(side, net,
+		"mkdir -p /tmp/www && echo hello-sidecar > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www");
+	ck_assert_ohs_ok(ohs_netpolicy_add_network(ohs_config_netpolicy(cfg), net));
+	s = new_session(cfg, NULL);
+	ck_assert_ohs_ok(ohs_session_start(s));
+	info = inspect(ohs_session_id(s));
+	nets = json_object_get(json_object_get(info, "NetworkSettings"), "Networks");
+	ck_assert_ptr_nonnull(json_object_get(nets, net));
+	ck_assert_ptr_nonnull(json_object_get(nets, "bridge"));
+	json_decref(info);
+	cmd = ohs__sprintf("wget -qO- http://%s:8080/", side);
+	for (tries = 0; tries < 50; tries++) {
+		free(out);
+		out = NULL;
+		if ((code = raw_exec(s, NULL, cmd, &out)) == 0)
+			break;
+		usleep(100000);
+	}
+	ck_assert_int_eq(code, 0);
+	ck_assert_str_eq(out, "hello-sidecar\n");
+	free(out);
+	free(cmd);
+	ohs_session_free(s);
+	raw_delete("containers", side_id);
+	/* an additional network is not the session's: it stays */
+	ck_assert(network_exists(net));
+	raw_delete("networks", net);
+	free(side_id);
+	free(side);
+	free(net);
+	ohs_config_free(cfg);
+	assert_clean();
+}
+END_TEST
+
+START_TEST(test_missing_network)
+{
+	ohs_config *cfg = test_config();
+	char *missing = tname("missing"), *own = tname("own2");
+	ohs_session *s = (ohs_session *)1;
+
+	ck_assert_ohs_ok(ohs_netpolicy_set_mode(ohs_config_netpolicy(cfg), own));
+	ck_assert_ohs_ok(ohs_netpolicy_add_network(ohs_config_netpolicy(cfg), missing));
+	ck_assert_ohs_error(ohs_session_create(&s, cli, cfg, NULL, NULL), OHS_ENOTFOUND, missing);
+	ck_assert_ptr_null(s);
+	ck_assert_ohs_error(ohs_session_create(&s, cli, cfg, NULL, NULL), OHS_ENOTFOUND,
+		"SANDBOX_ADDITIONAL_NETWORKS: network \"ohs-test-");
+	ck_assert_ohs_error(ohs_session_create(&s, cli, cfg, NULL, NULL), OHS_ENOTFOUND, "not found; create it first");
+	ck_assert(!network_exists(own));
+	free(missing);
+	free(own);
+	ohs_config_free(cfg);
+	assert_clean();
+}
+END_TEST
+
+START_TEST(test_compose_hint)
+{
+	ohs_config *cfg = test_config();
+	char *ask = ohs__sprintf("xtra%s", run_id), *proj = ohs__sprintf("ohs-test-%s-proj_%s", run_id, ask);
+	char *ask2 = ohs__sprintf("lbl%s", run_id), *lbl = tname("lblnet"), *want;
+	ohs_session *s = NULL;
+
+	raw_network(proj, NULL);
+	raw_network(lbl, ask2);
+	ck_assert_ohs_ok(ohs_netpolicy_add_network(ohs_config_netpolicy(cfg), ask));
+	want = ohs__sprintf("SANDBOX_ADDITIONAL_NETWORKS: network \"%s\" not found; Docker Compose created "
+		"\"%s\" \xe2\x80\x94 use SANDBOX_ADDITIONAL_NETWORKS='[\"%s\"]'", ask, proj, proj);
+	ck_assert_ohs_error(ohs_session_create(&s, cli, cfg, NULL, NULL), OHS_ENOTFOUND, want);
+	free(want);
+	ohs_config_free(cfg);
+
+	cfg = test_config();
+	ck_assert_ohs_ok(ohs_netpolicy_add_network(ohs_config_netpolicy(cfg), ask2));
+	want = ohs__sprintf("use SANDBOX_ADDITIONAL_NETWORKS='[\"%s\"]'", lbl);
+	ck_assert_ohs_error(ohs_session_create(&s, cli, cfg, NULL, NULL), OHS_ENOTFOUND, want);
+	free(want);
+	raw_delete("networks", proj);
+	raw_delete("networks", lbl);
+	free(ask);
+	free(ask2);
+	free(proj);
+	free(lbl);
+	ohs_config_free(cfg);
+	assert_clean();
+}
+END_TEST
+
+/* ------------------------------------------------------------ reaping */
+
+/* Child: two sessions (one kept) in an own network, report them, die by SIGKILL. */
+static void reap_child(int fd, char *net)
+{
+	ohs_client *c = NULL;
+	ohs_config *cfg = test_config();
+	ohs_session *a = NULL, *b = NULL;
+	char line[256];
+
+	if (ohs_client_new(&c, NULL) < 0 ||
+			ohs_netpolicy_set_mode(ohs_config_netpolicy(cfg), net) < 0 ||
+			ohs_session_create(&a, c, cfg, NULL, NULL) < 0 || ohs_session_start(a) < 0 ||
+			ohs_session_create(&b, c, cfg, NULL, NULL) < 0 || ohs_session_start(b) < 0 ||
+			ohs_session_set_keep(b, 1) < 0) {
+		snprintf(line, sizeof(line), "error %s\n", ohs_error_last());
+	} else {
+		snprintf(line, sizeof(line), "%s %s\n", ohs_session_id(a), ohs_session_id(b));
+	}
+	ohs_config_free(cfg); /* the sessions and the client die with the process */
+	free(net);
+	if (write(fd, line, strlen(line)) < 0)
+		_exit(1);
+	raise(SIGKILL);
+	_exit(1);
+}
+
+START_TEST(test_reap)
+{
+	ohs_config *cfg = test_config();
+	ohs_session *live, *kept = NULL;
+	char *net = tname("reap"), buf[512] = "", ida[65], idb[65];
+	int fds[2], status;
+	size_t removed = 99, n = 0;
+	ssize_t r;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		reap_child(fds[1], net);
+	}
+	close(fds[1]);
+	while ((r = read(fds[0], buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	ck_assert_msg(sscanf(buf, "%64s %64s", ida, idb) == 2 && strcmp(ida, "error"), "child: %s", buf);
+	ck_assert(container_exists(ida));
+	ck_assert(network_exists(net));
+	live = new_session(cfg, NULL); /* made after the fork: the child has no copy */
+	ck_assert_ohs_ok(ohs_session_start(live));
+
+	ck_assert_ohs_ok(ohs_reap(cli, 0, &removed));
+	ck_assert_uint_ge(removed, 1);
+	ck_assert(!container_exists(ida));
+	ck_assert(container_exists(idb));       /* kept */
+	ck_assert(container_exists(ohs_session_id(live))); /* live owner */
+	ck_assert(network_exists(net));          /* the kept one still uses it */
+
+	/* un-keep the dead child's kept session: now it is reaped, with the network */
+	ck_assert_ohs_ok(ohs_session_open(&kept, cli, idb));
+	ck_assert_ohs_ok(ohs_session_set_keep(kept, 0));
+	ohs_session_free(kept); /* opened, not kept: free removes */
+	ck_assert(!container_exists(idb));
+	/* the network (labelled with the first session's id) is now unused */
+	ck_assert_ohs_ok(ohs_reap(cli, 0, NULL));
+	ck_assert(!network_exists(net));
+	ck_assert(container_exists(ohs_session_id(live)));
+
+	ohs_session_free(live);
+	ohs_config_free(cfg);
+	free(net);
+	assert_clean_pid((long)pid);
+	assert_clean();
+}
+END_TEST
+
+START_TEST(test_reap_network_only)
+{
+	/* the owner died after its container was removed but before the network was:
+	 * the reaper removes the orphan network */
+	char *net = tname("orphan");
+	int fds[2], status;
+	pid_t pid;
+	char c;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		ohs_client *cl = NULL;
+		ohs_config *cfg = test_config();
+		ohs_session *s = NULL;
+		char *path;
+
+		close(fds[0]);
+		if (ohs_client_new(&cl, NULL) == 0 &&
+				ohs_netpolicy_set_mode(ohs_config_netpolicy(cfg), net) == 0 &&
+				ohs_session_create(&s, cl, cfg, NULL, NULL) == 0) {
+			path = ohs__sprintf("/containers/%s?force=1", ohs_session_id(s));
+			ohs__client_request(cl, "DELETE", path, NULL, NULL, 0, NULL, "rm");
+			free(path);
+			if (write(fds[1], "k", 1) < 0)
+				_exit(1);
+		}
+		ohs_config_free(cfg);
+		raise(SIGKILL);
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	ck_assert(network_exists(net));
+	ck_assert_ohs_ok(ohs_reap(cli, 0, NULL));
+	ck_assert(!network_exists(net));
+	free(net);
+	assert_clean_pid((long)pid);
+	assert_clean();
+}
+END_TEST
+
+/* ------------------------------------------------------------ pull (needs OHS_TEST_REGISTRY) */
+
+struct progress {
+	int calls, with_total;
+	int cancel_after;
+};
+
+static int on_progress(const char *status, const char *id, int64_t cur, int64_t total, void *payload)
+{
+	struct progress *p = payload;
+
+	ck_assert_ptr_nonnull(status);
+	ck_assert_ptr_nonnull(id);
+	ck_assert(cur >= 0 && total >= 0);
+	p->calls++;
+	if (total > 0)
+		p->with_total++;
+	return p->cancel_after && p->calls >= p->cancel_after;
+}
+
+static int ignore_data(const char *data, size_t len, void *payload)
+{
+	(void)data;
+	(void)len;
+	(void)payload;
+	return 0;
+}
+
+static void push_to_registry(const char *reg, const char *repo, const char *tag)
+{
+	char *path, *full = ohs__sprintf("%s/%s", reg, repo), *e = ohs__client_escape(full);
+	char *img = ohs__client_escape(ohs_test_image());
+
+	path = ohs__sprintf("/images/%s/tag?repo=%s&tag=%s", img, e, tag);
+	ck_assert_ohs_ok(ohs__client_request(cli, "POST", path, NULL, NULL, 0, NULL, "tag"));
+	free(path);
+	path = ohs__sprintf("/images/%s/push?tag=%s", full, tag);
+	ck_assert_ohs_ok(ohs__client_stream(cli, "POST", path, "application/json", "{}", 2,
+		ignore_data, NULL, 60000, "push"));
+	free(path);
+	path = ohs__sprintf("/images/%s:%s", full, tag);
+	ck_assert_ohs_ok(ohs__client_request(cli, "DELETE", path, NULL, NULL, 0, NULL, "untag"));
+	free(path);
+	free(full);
+	free(e);
+	free(img);
+}
+
+START_TEST(test_pull)
+{
+	const char *reg = getenv("OHS_TEST_REGISTRY");
+	char *tag, *ref, *path;
+	ohs_config *cfg;
+	ohs_session *s = NULL;
+	struct progress p = { 0, 0, 0 };
+	int rc;
+
+	if (!reg || !*reg) {
+		fprintf(stderr, "test_pull: OHS_TEST_REGISTRY not set, not run\n");
+		return;
+	}
+	tag = ohs__sprintf("pull-%s", run_id);
+	ref = ohs__sprintf("%s/ohs-test:%s", reg, tag);
+	push_to_registry(reg, "ohs-test", tag);
+	cfg = test_config();
+	ck_assert_ohs_ok(ohs_config_set_image(cfg, ref));
+
+	/* cancelled by the callback */
+	p.cancel_after = 1;
+	ck_assert_ohs_error(ohs_session_create(&s, cli, cfg, on_progress, &p), OHS_ERROR, "cancelled by the progress callback");
+	ck_assert_ptr_null(s);
+
+	/* pulled, progress reported (the image may be partly there after the cancel) */
+	rc = ohs__client_request(cli, "DELETE", (path = ohs__sprintf("/images/%s", ref)), NULL, NULL, 0, NULL, "rmi");
+	free(path);
+	ck_assert(rc == 0 || rc == OHS_ENOTFOUND);
+	memset(&p, 0, sizeof(p));
+	ck_assert_ohs_ok(ohs_session_create(&s, cli, cfg, on_progress, &p));
+	ck_assert_int_gt(p.calls, 0);
+	ck_assert_ohs_ok(ohs_session_start(s));
+	ohs_session_free(s);
+	path = ohs__sprintf("/images/%s", ref);
+	ck_assert_ohs_ok(ohs__client_request(cli, "DELETE", path, NULL, NULL, 0, NULL, "rmi"));
+	free(path);
+
+	/* a tag the registry does not have */
+	ck_assert_ohs_ok(ohs_config_set_image(cfg, (path = ohs__sprintf("%s/ohs-test:absent-%s", reg, run_id))));
+	free(path);
+	rc = ohs_session_create(&s, cli, cfg, NULL, NULL);
+	ck_assert_msg(rc == OHS_ENOTFOUND, "rc %d: %s", rc, ohs_error_last());
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "absent-"));
+	ohs_config_free(cfg);
+	free(tag);
+	free(ref);
+	assert_clean();
+}
+END_TEST
+
+/* ------------------------------------------------------------ main */
 
 int main(void)
 {
 	Suite *s = suite_create("session");
-	TCase *tc = tcase_create("core");
+	TCase *unit = tcase_create("unit"), *tc = tcase_create("engine");
+	unsigned char r[4];
+	int fd;
 
-	tcase_add_test(tc, test_placeholder_session);
+	ohs_test_require_engine();
+	fd = open("/dev/urandom", O_RDONLY);
+	if (fd < 0 || read(fd, r, sizeof(r)) != (ssize_t)sizeof(r))
+		return EXIT_FAILURE;
+	close(fd);
+	snprintf(run_id, sizeof(run_id), "%02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
+
+	tcase_add_checked_fixture(unit, setup, teardown);
+	tcase_add_test(unit, test_args);
+	tcase_add_test(unit, test_proc_starttime);
+	suite_add_tcase(s, unit);
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, NULL, final_cleanup);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_lifecycle);
+	tcase_add_test(tc, test_free_removes);
+	tcase_add_test(tc, test_keep_open);
+	tcase_add_test(tc, test_mounts_and_user);
+	tcase_add_test(tc, test_ports_loopback);
+	tcase_add_test(tc, test_ports_default_binding);
+	tcase_add_test(tc, test_wait_http_exit_and_timeout);
+	tcase_add_test(tc, test_own_network);
+	tcase_add_test(tc, test_sidecar);
+	tcase_add_test(tc, test_missing_network);
+	tcase_add_test(tc, test_compose_hint);
+	tcase_add_test(tc, test_reap);
+	tcase_add_test(tc, test_reap_network_only);
+	tcase_add_test(tc, test_pull);
 	suite_add_tcase(s, tc);
 	return ohs_test_run(s);
 }

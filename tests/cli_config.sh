@@ -64,6 +64,36 @@ check_bad 'SANDBOX_ADDITIONAL_NETWORKS=a,b' 'SANDBOX_ADDITIONAL_NETWORKS'
 check_bad 'SANDBOX_USE_HOST_NETWORK=maybe' 'SANDBOX_USE_HOST_NETWORK'
 check_bad 'AGENT_SERVER_IMAGE_TAG=bad tag' 'AGENT_SERVER_IMAGE_TAG'
 
+# ohsandbox check: 3 with each refusing check listed, 0 otherwise; unknown profile 2.
+clean_env SANDBOX_VOLUMES="/var/run/docker.sock:/var/run/docker.sock" "$bin" check >"$tmp/out" 2>"$tmp/err"
+rc=$?; [ $rc -eq 3 ] || fail "check on a docker.sock mount: status $rc, expected 3"
+grep -q '^REFUSED 5.31' "$tmp/out" || fail "check does not list 5.31 as refused: $(cat "$tmp/out")"
+clean_env SANDBOX_SECURITY_MODE=warn SANDBOX_VOLUMES="/var/run/docker.sock:/var/run/docker.sock" "$bin" check >"$tmp/out" 2>&1
+rc=$?; [ $rc -eq 0 ] || fail "check in warn mode: status $rc, expected 0"
+grep -q '5.31' "$tmp/out" || fail "check in warn mode does not report 5.31"
+clean_env SANDBOX_VOLUMES="$tmp/code:/workspace" "$bin" check >"$tmp/out" 2>&1 || fail "check on a plain config failed: $(cat "$tmp/out")"
+clean_env SANDBOX_SECURITY_PROFILE=hardened SANDBOX_USER_ID=1000 "$bin" check --json >"$tmp/out" ||
+	fail "hardened check --json failed"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["profile"]=="hardened" and d["refused"]==0, d' "$tmp/out" ||
+	fail "hardened check --json: $(cat "$tmp/out")"
+clean_env SANDBOX_SECURITY_PROFILE=hardened SANDBOX_USER_ID=1000 "$bin" config --json >"$tmp/out.json" || fail "hardened config failed"
+python3 - "$tmp/out.json" <<'PY' || fail "hardened config --json create_body is not hardened: $(cat "$tmp/out.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+h = d["create_body"]["HostConfig"]
+assert h["CapDrop"] == ["ALL"], h
+assert any(o.startswith("no-new-privileges") for o in h["SecurityOpt"]), h
+assert h["Memory"] > 0 and h["PidsLimit"] > 0, h
+assert d["security"]["profile"] == "hardened" and d["security"]["blocked"] is False, d["security"]
+PY
+check_bad 'SANDBOX_SECURITY_PROFILE=paranoid' 'SANDBOX_SECURITY_PROFILE'
+check_bad 'SANDBOX_SECURITY_MODE=allow' 'SANDBOX_SECURITY_MODE'
+# run refuses the same way before contacting any engine (an unreachable one would be 125).
+clean_env DOCKER_HOST=unix:///nonexistent/ohs.sock SANDBOX_VOLUMES="/var/run/docker.sock:/var/run/docker.sock" \
+	"$bin" run -- true >"$tmp/out" 2>"$tmp/err"
+rc=$?; [ $rc -eq 3 ] || fail "run with a refused config: status $rc, expected 3 ($(cat "$tmp/err"))"
+grep -q 'REFUSED 5.31' "$tmp/err" || fail "run does not list the refusing check: $(cat "$tmp/err")"
+
 # Usage errors are status 2 too.
 "$bin" config --bogus >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option: expected status 2"
 "$bin" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown command: expected status 2"

@@ -1,6 +1,9 @@
 /*
  * libohsandbox - runtime sessions: one sandbox container each.
- * See ohs_session(3).  (Being written: see issue 3.)
+ * See ohs_session_create(3), ohs_session_exec(3), ohs_reap(3).
+ *
+ * Thread safety: an ohs_session may be used by one thread at a time;
+ * different sessions (even on one shared ohs_client) are independent.
  */
 #ifndef OHSANDBOX_SESSION_H
 #define OHSANDBOX_SESSION_H
@@ -12,6 +15,135 @@
 OHS_BEGIN_DECL
 
 typedef struct ohs_session ohs_session;
+typedef struct ohs_exec_opts ohs_exec_opts;
+typedef struct ohs_exec_result ohs_exec_result;
+
+/*
+ * Pull progress: one call per progress message of the engine.  `status`
+ * e.g. "Downloading", `id` the layer (may be ""), `current`/`total` bytes
+ * (0 when unknown).  Return 0 to continue, non-zero to cancel the pull.
+ */
+typedef int (*ohs_progress_cb)(const char *status, const char *id,
+	int64_t current, int64_t total, void *payload);
+
+/* Output callback: a chunk of stdout (stream 1) or stderr (stream 2). */
+typedef int (*ohs_output_cb)(int stream, const char *data, size_t len, void *payload);
+
+/* ------------------------------------------------------------ lifecycle */
+
+/**
+ * Create (but do not start) a sandbox container from `cfg`: pull the image
+ * when missing (progress through `progress`, may be NULL), create the
+ * session's own network when the config names a user network that does
+ * not exist, create the container with the session labels, connect the
+ * additional networks.  On failure everything made so far is removed.
+ */
+OHS_EXTERN(int) ohs_session_create(ohs_session **out, ohs_client *client,
+	const ohs_config *cfg, ohs_progress_cb progress, void *payload);
+
+/** Start the container and read back its published ports. */
+OHS_EXTERN(int) ohs_session_start(ohs_session *s);
+
+/** Re-open an existing sandbox of this library by container id or name. */
+OHS_EXTERN(int) ohs_session_open(ohs_session **out, ohs_client *client, const char *id);
+
+/** Stop (SIGTERM, then SIGKILL after timeout_s seconds). */
+OHS_EXTERN(int) ohs_session_stop(ohs_session *s, int timeout_s);
+OHS_EXTERN(int) ohs_session_pause(ohs_session *s);
+OHS_EXTERN(int) ohs_session_resume(ohs_session *s);
+
+/**
+ * Remove the container (forced, with its anonymous volumes) and the
+ * networks this session created.  Idempotent.
+ */
+OHS_EXTERN(int) ohs_session_remove(ohs_session *s);
+
+/** Mark the session "keep": exempt from ohs_reap() until removed. */
+OHS_EXTERN(int) ohs_session_set_keep(ohs_session *s, int keep);
+
+/**
+ * Free the handle.  A session that was neither removed nor kept is
+ * removed first (best effort), so a forgotten handle never leaks a
+ * container.  NULL is fine.
+ */
+OHS_EXTERN(void) ohs_session_free(ohs_session *s);
+
+OHS_EXTERN(const char *) ohs_session_id(const ohs_session *s);
+OHS_EXTERN(const char *) ohs_session_name(const ohs_session *s);
+
+/* Published ports as read back from the engine after start. */
+OHS_EXTERN(size_t) ohs_session_port_count(const ohs_session *s);
+OHS_EXTERN(int) ohs_session_port_container(const ohs_session *s, size_t i);
+OHS_EXTERN(const char *) ohs_session_port_host_ip(const ohs_session *s, size_t i);
+OHS_EXTERN(int) ohs_session_port_host(const ohs_session *s, size_t i);
+
+/**
+ * Wait until GET http://HOST_IP:HOST_PORT`path` on the published
+ * `container_port` answers 2xx.  Fails at once with OHS_ESTATE (message
+ * holding the container's last log lines) when the container exits.
+ */
+OHS_EXTERN(int) ohs_session_wait_http(ohs_session *s, int container_port,
+	const char *path, long timeout_ms, long interval_ms);
+
+/* ------------------------------------------------------------ exec */
+
+OHS_EXTERN(int) ohs_exec_opts_new(ohs_exec_opts **out);
+OHS_EXTERN(void) ohs_exec_opts_free(ohs_exec_opts *o);
+OHS_EXTERN(int) ohs_exec_opts_set_env(ohs_exec_opts *o, const char *name, const char *value);
+OHS_EXTERN(int) ohs_exec_opts_set_workdir(ohs_exec_opts *o, const char *path);
+OHS_EXTERN(int) ohs_exec_opts_set_user(ohs_exec_opts *o, const char *user);
+/** 0: no timeout.  On timeout the command's processes are killed. */
+OHS_EXTERN(int) ohs_exec_opts_set_timeout(ohs_exec_opts *o, long timeout_ms);
+/** Bytes kept per stream (0: default 16 MiB); the rest is dropped and flagged. */
+OHS_EXTERN(int) ohs_exec_opts_set_output_cap(ohs_exec_opts *o, size_t bytes);
+/** Also stream output to `cb` as it arrives (it is kept in the result too, up to the cap). */
+OHS_EXTERN(int) ohs_exec_opts_set_output_cb(ohs_exec_opts *o, ohs_output_cb cb, void *payload);
+
+/** Run argv (no shell) in the sandbox and wait for it. */
+OHS_EXTERN(int) ohs_session_exec(ohs_exec_result **out, ohs_session *s,
+	const char *const *argv, const ohs_exec_opts *opts);
+
+/** Run a shell command line with /bin/sh -c. */
+OHS_EXTERN(int) ohs_session_exec_shell(ohs_exec_result **out, ohs_session *s,
+	const char *command, const ohs_exec_opts *opts);
+
+OHS_EXTERN(void) ohs_exec_result_free(ohs_exec_result *r);
+/** Exit code (128+N when killed by signal N; 126/127 as the shell reports). */
+OHS_EXTERN(int) ohs_exec_result_exit_code(const ohs_exec_result *r);
+OHS_EXTERN(const char *) ohs_exec_result_stdout(const ohs_exec_result *r, size_t *len);
+OHS_EXTERN(const char *) ohs_exec_result_stderr(const ohs_exec_result *r, size_t *len);
+OHS_EXTERN(int) ohs_exec_result_truncated(const ohs_exec_result *r);
+OHS_EXTERN(int) ohs_exec_result_timed_out(const ohs_exec_result *r);
+
+/* ------------------------------------------------------------ logs and files */
+
+/** Container logs (stdout and stderr) to `cb`; `tail` lines (0: all). */
+OHS_EXTERN(int) ohs_session_logs(ohs_session *s, int tail, ohs_output_cb cb, void *payload);
+
+/** Copy a local file or directory into container directory `dest_dir` (streamed tar). */
+OHS_EXTERN(int) ohs_session_upload(ohs_session *s, const char *local_path, const char *dest_dir);
+
+/** Copy container path `src` into local directory `dest_dir` (streamed tar). */
+OHS_EXTERN(int) ohs_session_download(ohs_session *s, const char *src, const char *dest_dir);
+
+/* ------------------------------------------------------------ listing and reaping */
+
+/** Flags for ohs_reap(). */
+#define OHS_REAP_ALL 1u  /* every sandbox of this host, live owner or not (keep included) */
+
+/**
+ * Remove this library's sandboxes whose owner process is gone from this
+ * host (and the networks the library created for them).  *removed (may be
+ * NULL) receives the number of containers removed.
+ */
+OHS_EXTERN(int) ohs_reap(ohs_client *client, unsigned flags, size_t *removed);
+
+/**
+ * This library's sandboxes on the engine as a JSON array of objects
+ * {id, name, image, state, session, owner_pid, owner_alive, host, keep, created}.
+ * Free with ohs_free().
+ */
+OHS_EXTERN(int) ohs_session_list(char **json_out, ohs_client *client);
 
 OHS_END_DECL
 

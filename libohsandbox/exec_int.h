@@ -1,0 +1,65 @@
+/*
+ * Internal exec API shared by exec.c and shell.c.  Not installed.
+ *
+ * The two structs below are the layouts exec.c uses.  Until exec.c
+ * includes this header (and drops its own copies), they are declared
+ * twice: identical definitions in two translation units are compatible
+ * types in C, but they MUST be kept equal field by field.
+ */
+#ifndef OHS_EXEC_INT_H
+#define OHS_EXEC_INT_H
+
+#include <stdlib.h>
+#include "internal.h"
+#include "ohsandbox/session.h"
+
+struct ohs_exec_opts {
+	ohs__strvec env;        /* "NAME=VALUE" */
+	char *workdir;
+	char *user;
+	long timeout_ms;
+	size_t cap;
+	ohs_output_cb cb;
+	void *payload;
+};
+
+struct ohs_exec_result {
+	int exit_code;
+	char *out, *err;
+	size_t out_len, err_len;
+	int truncated;
+	int timed_out;
+};
+
+/*
+ * A new result that takes `out`/`err` (malloc'd, NUL-terminated; NULL is
+ * taken as ""); on failure both are freed.
+ */
+static inline int ohs__exec_result_new(ohs_exec_result **res, int exit_code,
+	char *out, size_t out_len, char *err, size_t err_len, int truncated, int timed_out)
+{
+	ohs_exec_result *r = calloc(1, sizeof(*r));
+
+	if (!out && (out = calloc(1, 1)) != NULL)
+		out_len = 0;
+	if (!err && (err = calloc(1, 1)) != NULL)
+		err_len = 0;
+	if (!r || !out || !err) {
+		free(r);
+		free(out);
+		free(err);
+		*res = NULL;
+		return ohs__error_oom();
+	}
+	r->exit_code = exit_code;
+	r->out = out;
+	r->out_len = out_len;
+	r->err = err;
+	r->err_len = err_len;
+	r->truncated = truncated;
+	r->timed_out = timed_out;
+	*res = r;
+	return 0;
+}
+
+#endif

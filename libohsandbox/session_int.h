@@ -1,0 +1,65 @@
+/*
+ * Internal session API shared by session.c, exec.c, archive.c, reap.c.
+ * Not installed.
+ */
+#ifndef OHS_SESSION_INT_H
+#define OHS_SESSION_INT_H
+
+#include <jansson.h>
+#include <sys/types.h>
+#include "ohsandbox/session.h"
+#include "client_int.h"
+
+/* Label keys every sandbox of this library carries. */
+#define OHS_LABEL_MANAGED     "org.ohsandbox.managed"
+#define OHS_LABEL_SESSION     "org.ohsandbox.session"
+#define OHS_LABEL_OWNER_PID   "org.ohsandbox.owner.pid"
+#define OHS_LABEL_OWNER_START "org.ohsandbox.owner.start"
+#define OHS_LABEL_HOST        "org.ohsandbox.host"
+#define OHS_LABEL_KEEP        "org.ohsandbox.keep"
+/* On networks the library created. */
+#define OHS_LABEL_NETWORK     "org.ohsandbox.network"
+
+/*
+ * Container names: "ohs-" + the first 12 hex digits of the session id.
+ * A kept session is renamed to "ohs-keep-" + the same 12 digits: labels
+ * cannot change after create, the name can, and the reaper sees it.
+ */
+#define OHS_NAME_PREFIX       "ohs-"
+#define OHS_KEEP_PREFIX       "ohs-keep-"
+
+/* The client a session talks through (borrowed). */
+ohs_client *ohs__session_client(const ohs_session *s);
+
+/* The session id (32 hex digits, label org.ohsandbox.session). */
+const char *ohs__session_sid(const ohs_session *s);
+
+/*
+ * ohs_session_create() with the container command replaced by `cmd`
+ * (NULL-terminated argv; NULL or empty keeps the config's, else the
+ * image's, else "sleep infinity").
+ */
+int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
+	const ohs_config *cfg, const char *const *cmd,
+	ohs_progress_cb progress, void *payload);
+
+/* Start time of process `pid` (field 22 of /proc/PID/stat, clock ticks). */
+int ohs__proc_starttime(pid_t pid, unsigned long long *out);
+
+/* This host's name as recorded in OHS_LABEL_HOST ("" when unknown). */
+void ohs__hostname(char *buf, size_t len);
+
+/*
+ * Whether the owner recorded in the labels (object of strings) is a live
+ * process of this host: /proc/PID exists and its start time equals the
+ * label.  Returns 1 alive, 0 gone.  Call only for this host's labels.
+ */
+int ohs__owner_alive(json_t *labels);
+
+/* Whether a container (name with or without the leading '/') is kept. */
+int ohs__name_is_kept(const char *name);
+
+/* Labels object's string value or NULL. */
+const char *ohs__label(json_t *labels, const char *key);
+
+#endif
