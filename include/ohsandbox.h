@@ -15,5 +15,7 @@
 #include "ohsandbox/client.h"
 #include "ohsandbox/session.h"
 #include "ohsandbox/policy.h"
+#include "ohsandbox/shell.h"
+#include "ohsandbox/pool.h"
 
 #endif

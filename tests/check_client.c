@@ -1213,7 +1213,10 @@ START_TEST(test_engine_threads)
 		ck_assert_int_eq(pthread_join(t[i], &r), 0);
 		ck_assert_int_eq((long)r, 0);
 	}
-	ck_assert_int_eq(ohs__client_num_connects(c), 1);
+	/* Threads make their requests in parallel, each on a kept-alive
+	 * connection: never more connections than threads. */
+	ck_assert_int_ge(ohs__client_num_connects(c), 1);
+	ck_assert_int_le(ohs__client_num_connects(c), 4);
 	ohs_client_free(c);
 }
 END_TEST

@@ -81,7 +81,8 @@ run DOCKER_HOST=unix:///nonexistent/ohs.sock "$bin" run -- true >/dev/null 2>"$t
 rc=$?; [ $rc -eq 125 ] || fail "unreachable engine: status $rc, expected 125"
 grep -q /nonexistent/ohs.sock "$tmp/e" || fail "unreachable engine: message $(cat "$tmp/e")"
 
-# --keep leaves the sandbox, ps lists it, reap --all removes it.
+# --keep leaves the sandbox and ps lists it (removed by name: reap --all would
+# also remove the sandboxes of suites running in parallel).
 run "$bin" run --keep -- true 2>"$tmp/e" || fail "--keep run failed: $(cat "$tmp/e")"
 [ "$(leftovers)" -eq 1 ] || fail "--keep: expected one kept sandbox, found $(leftovers)"
 "$bin" ps >"$tmp/ps" || fail "ps failed"

@@ -1,8 +1,9 @@
 /*
  * libohsandbox - Docker Engine API transport.  See ohs_client(3).
  *
- * One ohs_client may be shared by many threads: requests are serialised on
- * its kept-alive connection, streams use connections of their own.
+ * One ohs_client may be shared by many threads: each plain request takes an
+ * idle kept-alive connection (a single thread always reuses the same one;
+ * concurrent threads get one each), streams use connections of their own.
  */
 #ifndef OHSANDBOX_CLIENT_H
 #define OHSANDBOX_CLIENT_H
