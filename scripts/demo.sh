@@ -6,7 +6,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${OHS_BUILD_DIR:-$top/build}
 cd "$top"
-scripts/deps.sh
+scripts/deps.sh build
 scripts/build.sh
 scripts/engine.sh
 

@@ -11,7 +11,7 @@ cd "$top"
 step() { printf '\n=== %s\n' "$*"; }
 
 step "dependencies"
-scripts/deps.sh
+scripts/deps.sh test
 step "build"
 scripts/build.sh
 step "engine, test image and local registry"
@@ -39,6 +39,40 @@ for t in check_error check_volume check_netpolicy check_config check_env check_s
 		echo "PASS: valgrind $t"
 	fi
 done
+
+step "install into a temporary prefix: downstream pkg-config builds, C/Python/Go parity, bindings"
+inst=$(mktemp -d /tmp/ohs-inst.XXXXXX)
+rm -f "$build/libohsandbox.pc"   # remade for this prefix
+if ! make -C "$build" install prefix="$inst" >"$build/install.log" 2>&1; then
+	tail -n 30 "$build/install.log"; echo "FAIL: make install"; status=1
+else
+	echo "PASS: make install prefix=$inst"
+	if OHS_REQUIRE_BINDINGS=1 OHSANDBOX_CLI="$build/tools/ohsandbox" \
+		OHSANDBOX_LIBRARY="$inst/lib/libohsandbox.so.0" sh tests/downstream.sh "$inst"; then
+		echo "PASS: downstream (pkg-config, pkg-config --static, parity)"
+	else
+		echo "FAIL: downstream"; status=1
+	fi
+	if OHSANDBOX_CLI="$build/tools/ohsandbox" sh bindings/python/run-tests.sh "$build"; then
+		echo "PASS: python binding"
+	else
+		echo "FAIL: python binding"; status=1
+	fi
+	if OHSANDBOX_CLI="$build/tools/ohsandbox" sh bindings/go/run-tests.sh "$inst"; then
+		echo "PASS: go binding"
+	else
+		echo "FAIL: go binding"; status=1
+	fi
+fi
+rm -f "$build/libohsandbox.pc"
+rm -rf "$inst"
+
+step "fuzzing (libFuzzer, ${OHS_FUZZ_SECONDS:=10} s per target)"
+if OHS_FUZZ_SECONDS=$OHS_FUZZ_SECONDS make -C "$build" fuzz; then
+	echo "PASS: fuzz"
+else
+	echo "FAIL: fuzz"; status=1
+fi
 
 step "make distcheck (integration suites skip there: they ran above)"
 if ! env -u OHS_REQUIRE_ENGINE DOCKER_HOST=unix:///nonexistent/ohs-distcheck.sock \

@@ -1,0 +1,3 @@
+module ohsandbox.example/ohsandbox
+
+go 1.19
