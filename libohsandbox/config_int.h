@@ -35,7 +35,4 @@ int ohs__image_split_default(char **repo, char **tag) OHS_INTERNAL;
  */
 int ohs__config_create_body_json(json_t **out, const ohs_config *cfg) OHS_INTERNAL;
 
-/* Whether `s` is well-formed UTF-8. */
-int ohs__utf8_ok(const char *s) OHS_INTERNAL;
-
 #endif

@@ -118,3 +118,25 @@ void ohs__error_prefix(const char *prefix)
 	tls_err.msg[plen - 2] = ':';
 	tls_err.msg[plen - 1] = ' ';
 }
+
+struct ohs__error_state {
+	struct ohs_tls_error err;
+};
+
+ohs__error_state *ohs__error_save(void)
+{
+	ohs__error_state *st;
+
+	if (!tls_err.set || !(st = malloc(sizeof(*st))))
+		return NULL;
+	st->err = tls_err;
+	return st;
+}
+
+void ohs__error_restore(ohs__error_state *st)
+{
+	if (!st)
+		return;
+	tls_err = st->err;
+	free(st);
+}

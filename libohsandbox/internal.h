@@ -24,11 +24,23 @@ int ohs__error_oom(void);
 /* Prefix the current last message with "prefix: " (keeps code and status). */
 void ohs__error_prefix(const char *prefix);
 
+/*
+ * Keep the current last error across cleanup that may raise errors of its
+ * own: save() copies it (NULL on OOM or when there is none), restore()
+ * puts it back and frees the copy (NULL: nothing to restore).
+ */
+typedef struct ohs__error_state ohs__error_state;
+ohs__error_state *ohs__error_save(void);
+void ohs__error_restore(ohs__error_state *st);
+
 /* NULL-safe strdup/strndup; NULL on OOM (caller reports). */
 char *ohs__strdup(const char *s);
 char *ohs__strndup(const char *s, size_t n);
 /* asprintf into a new string; NULL on OOM. */
 char *ohs__sprintf(const char *fmt, ...) OHS_PRINTF(1, 2);
+
+/* Whether `s` is well-formed UTF-8 (JSON strings must be). */
+int ohs__utf8_ok(const char *s);
 
 /* A growable vector of owned strings. */
 typedef struct {

@@ -813,8 +813,13 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	return 0;
 
 fail:
-	if (s)
-		session_teardown(s); /* errors ignored: keep the first error */
+	if (s) {
+		/* Errors of the cleanup are ignored: keep the first error. */
+		ohs__error_state *st = ohs__error_save();
+
+		session_teardown(s);
+		ohs__error_restore(st);
+	}
 	session_destroy(s);
 	json_decref(created);
 	json_decref(image_info);

@@ -290,6 +290,9 @@ static int parse_entry(struct ohs_vol_entry *e, const char *text,
 
 	e->type = OHS_MOUNT_BIND;
 	e->mode = OHS_MOUNT_RW;
+	if (!ohs__utf8_ok(text))
+		return ohs__error_set(OHS_EINVAL,
+			"not valid UTF-8: expected paths in UTF-8 (they are sent to the engine as JSON strings)");
 	if (has_drive_prefix(text)) {
 		drive = 2;
 		rest = text + 2;
@@ -479,6 +482,11 @@ int ohs_volumes_add(ohs_volumes *vols, ohs_mount_type type,
 		return ohs__error_set(OHS_EINVAL,
 			"ohs_volumes_add: mode %d is invalid: expected OHS_MOUNT_RW (0, \"rw\") or "
 			"OHS_MOUNT_RO (1, \"ro\")", (int)mode);
+	if (!ohs__utf8_ok(source) || !ohs__utf8_ok(target))
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_volumes_add: %s is not valid UTF-8: expected paths in UTF-8 "
+			"(they are sent to the engine as JSON strings)",
+			ohs__utf8_ok(source) ? "target" : "source");
 
 	e.type = type;
 	e.mode = mode;

@@ -154,6 +154,8 @@ static const struct bad_case bad[] = {
 		{ "entry 1 (\"/a:/b:RW\")", "mode \"RW\"", "\"rw\" (read-write, the default) or \"ro\"" } },
 	{ "/a:/b:", "/h", "/c", OHS_EINVAL, { "entry 1 (\"/a:/b:\")", "mode \"\"", "\"ro\"" } },
 	{ "/a:/b:rx", "/h", "/c", OHS_EINVAL, { "mode \"rx\" is invalid", "\"rw\"", "\"ro\"" } },
+	{ "/ok:/w,/\xbbsrv:/workspace:rw", "/h", "/c", OHS_EINVAL,
+	  { "SANDBOX_VOLUMES entry 2", "not valid UTF-8" } },
 	{ "/a:/b:ro ,/c:/d:readonly", "/h", "/c", OHS_EINVAL,
 		{ "entry 2 (\"/c:/d:readonly\")", "mode \"readonly\"", "\"ro\"" } },
 	{ "/a:/b: ro", "/h", "/c", OHS_EINVAL, { "mode \" ro\"" } },
@@ -371,6 +373,10 @@ START_TEST(test_add)
 	ck_assert_ohs_ok(ohs_volumes_add(vols, OHS_MOUNT_BIND, "/srv//ref/./x/../y/", "/ref/", OHS_MOUNT_RO));
 	ck_assert_ohs_ok(ohs_volumes_add(vols, OHS_MOUNT_VOLUME, "cache", "/root/.cache", OHS_MOUNT_RW));
 	ck_assert_ohs_ok(ohs_volumes_add(vols, OHS_MOUNT_BIND, "C:\\dev\\x", "/win", OHS_MOUNT_RW));
+	ck_assert_ohs_error(ohs_volumes_add(vols, OHS_MOUNT_BIND, "/\xbbsrv", "/t", OHS_MOUNT_RW),
+		OHS_EINVAL, "source is not valid UTF-8");
+	ck_assert_ohs_error(ohs_volumes_add(vols, OHS_MOUNT_BIND, "/srv", "/t\xff", OHS_MOUNT_RW),
+		OHS_EINVAL, "target is not valid UTF-8");
 	ck_assert_uint_eq(ohs_volumes_count(vols), 4);
 	ck_assert_str_eq(ohs_volumes_source(vols, 1), "/srv/ref/y");
 	ck_assert_str_eq(ohs_volumes_target(vols, 1), "/ref");

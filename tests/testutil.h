@@ -66,6 +66,14 @@ static inline void ohs_test_require_engine(void)
 	exit(77);
 }
 
+/* Whether the test runs under valgrind (timings are not meaningful then). */
+static inline int ohs_test_under_valgrind(void)
+{
+	const char *p = getenv("LD_PRELOAD");
+
+	return p && strstr(p, "vgpreload") != NULL;
+}
+
 /* The local test image (built by scripts/test-image.sh). */
 static inline const char *ohs_test_image(void)
 {
