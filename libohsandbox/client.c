@@ -46,6 +46,7 @@ struct ohs_client {
 	char *cert_dir;
 	char *ca_file, *cert_file, *key_file; /* NULL when not used */
 	char api_version[16];
+	int podman;        /* the engine is Podman's compat API (Libpod-Api-Version) */
 	long connect_ms;
 	long request_ms;
 	long num_connects;
@@ -279,6 +280,62 @@ static int curl_error(const ohs_client *c, CURLcode rc, const char *errbuf,
 	}
 }
 
+/*
+ * Podman's Docker-compatible API answers errors as {"cause", "message",
+ * "response"}.  Some conditions Docker reports as 409 come as 500 there, and
+ * some messages are worded differently: map both to Docker's (code, HTTP
+ * status and wording), so callers see one behaviour whichever engine answers.
+ */
+static const struct {
+	const char *cause;
+	int code;
+	long status;
+} podman_causes[] = {
+	{ "that name is already in use", OHS_ECONFLICT, 409 }, /* create with a taken name */
+	{ "network is being used", OHS_ECONFLICT, 409 },       /* remove a network in use */
+	{ "volume is being used", OHS_ECONFLICT, 409 },
+	{ "container state improper", OHS_ECONFLICT, 409 },    /* exec in a stopped container */
+	{ "invalid argument", OHS_EINVAL, 400 },               /* e.g. a malformed name */
+};
+
+/* The part of S between PREFIX and SUFFIX, or NULL. */
+static char *between(const char *s, const char *prefix, const char *suffix)
+{
+	size_t n = strlen(s), pl = strlen(prefix), sl = strlen(suffix);
+
+	if (n < pl + sl || strncmp(s, prefix, pl) || strcmp(s + n - sl, suffix))
+		return NULL;
+	return ohs__strndup(s + pl, n - pl - sl);
+}
+
+/* Docker's wording of a Podman not-found message, or NULL to keep it. */
+static char *podman_message(const char *msg)
+{
+	static const struct {
+		const char *prefix, *suffix, *docker_prefix, *docker_suffix;
+	} m[] = {
+		{ "no container with name or ID \"", "\" found: no such container", "No such container: ", "" },
+		{ "no exec session with ID ", " found: no such exec session", "No such exec instance: ", "" },
+		{ "unable to find network with name or ID ", ": network not found", "network ", " not found" },
+		{ "volume with name ", " not found: no such volume", "get ", ": no such volume" },
+		/* exec in a stopped container; Docker: "Container ID is not running" */
+		{ "can only create exec sessions on running containers", ": container state improper",
+		  "the container is not running (can only create exec sessions on running containers)", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		char *id = between(msg, m[i].prefix, m[i].suffix), *out;
+
+		if (!id)
+			continue;
+		out = ohs__sprintf("%s%s%s", m[i].docker_prefix, id, m[i].docker_suffix);
+		free(id);
+		return out;
+	}
+	return NULL;
+}
+
 int ohs__client_status_error(long status, const char *body, size_t len, const char *what)
 {
 	int code;
@@ -303,7 +360,20 @@ int ohs__client_status_error(long status, const char *body, size_t len, const ch
 	if (body && len)
 		j = json_loadb(body, len, 0, NULL);
 	m = j ? json_object_get(j, "message") : NULL;
-	if (json_is_string(m))
+	if (json_is_string(m) && json_is_string(json_object_get(j, "cause"))) {
+		/* Podman */
+		const char *cause = json_string_value(json_object_get(j, "cause"));
+		size_t i;
+
+		if (status >= 500)
+			for (i = 0; i < sizeof(podman_causes) / sizeof(podman_causes[0]); i++)
+				if (strcmp(cause, podman_causes[i].cause) == 0) {
+					code = podman_causes[i].code;
+					status = podman_causes[i].status;
+				}
+		if (!(msg = podman_message(json_string_value(m))))
+			msg = ohs__strdup(json_string_value(m));
+	} else if (json_is_string(m))
 		msg = ohs__strdup(json_string_value(m));
 	else if (body && len)
 		msg = ohs__strndup(body, len > OHS_BODY_SNIPPET ? OHS_BODY_SNIPPET : len);
@@ -422,6 +492,7 @@ static size_t write_to_buf(char *ptr, size_t size, size_t nmemb, void *userdata)
 struct hdr_capture {
 	const char *name;
 	char *value;
+	int libpod;        /* a Libpod-Api-Version header was seen: Podman */
 };
 
 static size_t header_capture(char *ptr, size_t size, size_t nmemb, void *userdata)
@@ -429,6 +500,8 @@ static size_t header_capture(char *ptr, size_t size, size_t nmemb, void *userdat
 	struct hdr_capture *hc = userdata;
 	size_t n = size * nmemb, nl = strlen(hc->name);
 
+	if (n > 19 && strncasecmp(ptr, "Libpod-Api-Version:", 19) == 0)
+		hc->libpod = 1;
 	if (n > nl + 1 && strncasecmp(ptr, hc->name, nl) == 0 && ptr[nl] == ':') {
 		const char *v = ptr + nl + 1;
 		size_t vl = n - nl - 1;
@@ -619,7 +692,7 @@ long ohs__client_num_connects(ohs_client *c)
 
 static int ping(ohs_client *c, char **api_version)
 {
-	struct hdr_capture hc = { "Api-Version", NULL };
+	struct hdr_capture hc = { "Api-Version", NULL, 0 };
 	CURL *easy = handle_get(c);
 	int rc;
 
@@ -632,7 +705,13 @@ static int ping(ohs_client *c, char **api_version)
 		return rc;
 	}
 	*api_version = hc.value;
+	c->podman = hc.libpod;
 	return 0;
+}
+
+int ohs__client_is_podman(const ohs_client *c)
+{
+	return c && c->podman;
 }
 
 int ohs_client_ping(ohs_client *client)
@@ -1076,6 +1155,41 @@ static size_t upload_read(char *buf, size_t size, size_t nitems, void *userdata)
 	return (size_t)n;
 }
 
+/*
+ * Podman (4.3) creates a missing destination directory of
+ * PUT /containers/{id}/archive?path=DIR where Docker answers 404.  Ask first
+ * (HEAD on the same path), so both engines refuse it.
+ */
+static int podman_archive_check(ohs_client *c, const char *path, const char *what)
+{
+	const char *q = strstr(path, "/archive?path=");
+	char *dir = NULL, *cid = NULL;
+	int rc, n = 0;
+
+	if (strncmp(path, "/containers/", 12) != 0 || !q)
+		return 0;
+	rc = ohs__client_request(c, "HEAD", path, NULL, NULL, 0, NULL, what);
+	if (rc != OHS_ENOTFOUND)
+		return rc;
+	{
+		const char *v = q + 14;
+		size_t vl = strcspn(v, "&");
+		CURL *e = curl_easy_init();
+		char *u = e ? curl_easy_unescape(e, v, (int)vl, &n) : NULL;
+
+		dir = u ? ohs__strndup(u, (size_t)n) : NULL;
+		curl_free(u);
+		if (e)
+			curl_easy_cleanup(e);
+	}
+	cid = ohs__strndup(path + 12, (size_t)(q - path - 12));
+	rc = ohs__error_set_http(OHS_ENOTFOUND, 404, "%s: Could not find the file %s in container %s",
+		what, dir ? dir : "(destination)", cid ? cid : "");
+	free(dir);
+	free(cid);
+	return rc;
+}
+
 int ohs__client_upload(ohs_client *c, const char *method, const char *path,
 	const char *content_type, ohs__read_cb read_cb, void *payload,
 	const char *what)
@@ -1095,6 +1209,8 @@ int ohs__client_upload(ohs_client *c, const char *method, const char *path,
 			!c ? "client" : !method ? "method" : !path ? "path" : "read_cb");
 	if (!what)
 		what = path;
+	if (c->podman && strcmp(method, "PUT") == 0 && (rc = podman_archive_check(c, path, what)) < 0)
+		return rc;
 	url = make_url(c, path, 1);
 	if (!url)
 		return ohs__error_oom();

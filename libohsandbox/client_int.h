@@ -101,6 +101,10 @@ int ohs__client_status_error(long status, const char *body, size_t len, const ch
 /* New connections the client's kept-alive handle has opened so far (tests). */
 long ohs__client_num_connects(ohs_client *c);
 
+/* 1 when the engine is Podman's Docker-compatible API (seen at the version
+ * negotiation: a Libpod-Api-Version header), else 0. */
+int ohs__client_is_podman(const ohs_client *c);
+
 /* URL-escape one path or query component; free with free(). */
 char *ohs__client_escape(const char *s);
 

@@ -659,6 +659,13 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		}
 	}
 
+	/* a stream that ended cleanly but inside a frame lost output: say so */
+	if (!timed_out && ohs__demux_partial(&run.demux)) {
+		rc = ohs__error_set(OHS_EPROTOCOL, "ohs_session_exec: \"%s\": the engine's output "
+			"stream ended inside a frame (truncated output)", argv[0]);
+		goto done;
+	}
+
 	/* the stream ended (or the command was killed): wait for the exit code */
 	if ((rc = exec_wait(c, exec_id, timed_out ? 10000 : 5000, &running, &code, &pid)) < 0) {
 		ohs__error_prefix("ohs_session_exec");

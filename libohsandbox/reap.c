@@ -194,6 +194,10 @@ int ohs_session_list(char **json_out, ohs_client *client)
 		const char *sid = ohs__label(labels, OHS_LABEL_SESSION);
 		json_t *alive = json_null();
 
+		/* Podman names an unqualified local image localhost/NAME */
+		if (image && ohs__client_is_podman(client) && strncmp(image, "localhost/", 10) == 0)
+			image += 10;
+
 		if (h && strcmp(h, host) == 0)
 			alive = json_boolean(ohs__owner_alive(labels));
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:b, s:I}",

@@ -255,6 +255,9 @@ static int read_ports(ohs_session *s, json_t *info)
 
 			p->container_port = (int)cport;
 			p->protocol = ohs__strdup(proto);
+			/* Podman reports the every-address binding as "" */
+			if ((!ip || !*ip) && ohs__client_is_podman(s->client))
+				ip = "0.0.0.0";
 			p->host_ip = ohs__strdup(ip ? ip : "");
 			p->host_port = hp ? atoi(hp) : 0;
 			s->nports++;
@@ -641,6 +644,28 @@ static int session_teardown(ohs_session *s)
 	return rc;
 }
 
+/*
+ * Podman 4.3 (netavark) takes a port binding's HostIp "0.0.0.0" literally: the
+ * port then answers on no address at all.  There "" means every address, as
+ * "0.0.0.0" does for Docker.
+ */
+static void podman_port_bindings(json_t *body)
+{
+	json_t *pb = json_object_get(json_object_get(body, "HostConfig"), "PortBindings");
+	const char *key;
+	json_t *arr, *b;
+	size_t i;
+
+	json_object_foreach(pb, key, arr) {
+		json_array_foreach(arr, i, b) {
+			const char *ip = jstr(b, "HostIp");
+
+			if (ip && strcmp(ip, "0.0.0.0") == 0)
+				json_object_set_new(b, "HostIp", json_string(""));
+		}
+	}
+}
+
 static int json_has_command(json_t *v)
 {
 	return json_is_array(v) ? json_array_size(v) > 0 : json_is_string(v);
@@ -765,6 +790,9 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 				json_object_del(eps, n);
 		}
 	}
+
+	if (ohs__client_is_podman(client))
+		podman_port_bindings(body);
 
 	/* the session's own network */
 	if (is_user_network(mode)) {
@@ -1113,6 +1141,69 @@ fail:
 	json_decref(info);
 	session_destroy(s);
 	return rc;
+}
+
+/* ------------------------------------------------------------ OOM kills */
+
+/* The "oom_kill N" line of a memory cgroup file (v2 memory.events, v1 memory.oom_control). */
+static int64_t parse_oom_kill(const char *text)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		if (strncmp(p, "oom_kill ", 9) == 0)
+			return strtoll(p + 9, NULL, 10);
+		if ((p = strchr(p, '\n')))
+			p++;
+	}
+	return -1;
+}
+
+int ohs_session_oom_kills(int64_t *count, ohs_session *s)
+{
+	static const char *const argv[] = { "cat", "/sys/fs/cgroup/memory.events",
+		"/sys/fs/cgroup/memory/memory.oom_control", NULL };
+	json_t *info = NULL, *state;
+	ohs_exec_result *r = NULL;
+	int flag, running, rc;
+	int64_t n;
+
+	if (!count)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_oom_kills: count is NULL");
+	*count = 0;
+	if ((rc = session_ensure_live(s, "ohs_session_oom_kills")) < 0)
+		return rc;
+	if ((rc = inspect_container(s->client, s->id, &info, "inspect container")) < 0) {
+		ohs__error_prefix("ohs_session_oom_kills");
+		return rc;
+	}
+	state = json_object_get(info, "State");
+	flag = json_is_true(json_object_get(state, "OOMKilled"));
+	running = json_is_true(json_object_get(state, "Running")) &&
+		!json_is_true(json_object_get(state, "Paused"));
+	json_decref(info);
+	if (!running) {
+		/* no exec possible: the engine's flag (set when the main process was killed) */
+		*count = flag;
+		return 0;
+	}
+	/* the kernel counts every OOM kill in the container's memory cgroup,
+	 * exec'd processes included (State.OOMKilled only covers the main one) */
+	if ((rc = ohs_session_exec(&r, s, argv, NULL)) < 0) {
+		ohs__error_prefix("ohs_session_oom_kills");
+		return rc;
+	}
+	n = parse_oom_kill(ohs_exec_result_stdout(r, NULL));
+	if (n < 0 && !flag) {
+		rc = ohs__error_set(OHS_ENOTSUPPORTED, "ohs_session_oom_kills: sandbox \"%s\": no "
+			"\"oom_kill\" counter in %s or %s (exit code %d: %s)", s->name, argv[1], argv[2],
+			ohs_exec_result_exit_code(r), ohs_exec_result_stderr(r, NULL));
+		ohs_exec_result_free(r);
+		return rc;
+	}
+	ohs_exec_result_free(r);
+	*count = n > 0 ? n : flag;
+	return 0;
 }
 
 /* ------------------------------------------------------------ logs */

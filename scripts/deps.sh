@@ -15,7 +15,7 @@ if [ "${1:-test}" = test ]; then
 	PKGS="$PKGS abigail-tools docker-registry valgrind groff-base openssl clang libclang-rt-14-dev
 golang-go python3 python3-pip python3-setuptools python3-wheel python3-venv python3-pytest
 libnghttp2-dev librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev libldap-dev libzstd-dev
-libacl1-dev liblz4-dev"
+libacl1-dev liblz4-dev iproute2 podman netavark aardvark-dns catatonit"
 fi
 missing=""
 for p in $PKGS; do

@@ -40,6 +40,13 @@ for t in check_error check_volume check_netpolicy check_config check_env check_s
 	fi
 done
 
+step "more engines: a second dockerd over TLS, Podman"
+if sh tests/engines.sh "$build"; then
+	echo "PASS: engines"
+else
+	echo "FAIL: engines"; status=1
+fi
+
 step "install into a temporary prefix: downstream pkg-config builds, C/Python/Go parity, bindings"
 inst=$(mktemp -d /tmp/ohs-inst.XXXXXX)
 rm -f "$build/libohsandbox.pc"   # remade for this prefix

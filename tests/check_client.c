@@ -401,6 +401,49 @@ START_TEST(test_fake_status_map)
 }
 END_TEST
 
+/* Podman's error bodies ({"cause","message","response"}) as Docker's. */
+static const struct {
+	long status;
+	const char *body;
+	int code;
+	int http;
+	const char *needle;
+} podman_errors[] = {
+	{ 404, "{\"cause\":\"no such container\",\"message\":\"no container with name or ID \\\"ohs-x\\\" "
+		"found: no such container\",\"response\":404}", OHS_ENOTFOUND, 404, "inspect: No such container: ohs-x" },
+	{ 404, "{\"cause\":\"no such exec session\",\"message\":\"no exec session with ID e1 found: "
+		"no such exec session\",\"response\":404}", OHS_ENOTFOUND, 404, "inspect: No such exec instance: e1" },
+	{ 404, "{\"cause\":\"network not found\",\"message\":\"unable to find network with name or ID n1: "
+		"network not found\",\"response\":404}", OHS_ENOTFOUND, 404, "inspect: network n1 not found" },
+	{ 404, "{\"cause\":\"no such volume\",\"message\":\"volume with name v1 not found: no such volume\","
+		"\"response\":404}", OHS_ENOTFOUND, 404, "inspect: get v1: no such volume" },
+	{ 500, "{\"cause\":\"that name is already in use\",\"message\":\"creating container storage: the "
+		"container name \\\"a\\\" is already in use by 12: that name is already in use\",\"response\":500}",
+		OHS_ECONFLICT, 409, "inspect: creating container storage: the container name \"a\" is already in use" },
+	{ 500, "{\"cause\":\"network is being used\",\"message\":\"\\\"n1\\\" has associated containers with it: "
+		"network is being used\",\"response\":500}", OHS_ECONFLICT, 409, "has associated containers" },
+	{ 500, "{\"cause\":\"container state improper\",\"message\":\"can only create exec sessions on running "
+		"containers: container state improper\",\"response\":500}", OHS_ECONFLICT, 409,
+		"inspect: the container is not running (can only create exec sessions on running containers)" },
+	{ 500, "{\"cause\":\"invalid argument\",\"message\":\"names must match [a-zA-Z0-9]: invalid argument\","
+		"\"response\":500}", OHS_EINVAL, 400, "inspect: names must match" },
+	/* an unknown cause stays an engine error with Podman's message */
+	{ 500, "{\"cause\":\"something else\",\"message\":\"it broke: something else\",\"response\":500}",
+		OHS_EENGINE, 500, "inspect: it broke: something else" },
+	/* Docker's body without "cause": untouched */
+	{ 500, "{\"message\":\"network is being used\"}", OHS_EENGINE, 500, "inspect: network is being used" },
+};
+
+START_TEST(test_podman_errors)
+{
+	const char *b = podman_errors[_i].body;
+
+	ck_assert_ohs_error(ohs__client_status_error(podman_errors[_i].status, b, strlen(b), "inspect"),
+		podman_errors[_i].code, podman_errors[_i].needle);
+	ck_assert_int_eq(ohs_error_last_http_status(), podman_errors[_i].http);
+}
+END_TEST
+
 START_TEST(test_fake_bodies)
 {
 	fake_engine *fe = fake_engine_start();
@@ -1013,8 +1056,11 @@ START_TEST(test_engine_conflict)
 	/* a 400: an invalid name */
 	free(path);
 	path = ohs__sprintf("/containers/create?name=%s", "ohs-test-client%20bad!");
+	/* Podman's message does not repeat the name: the library cannot word it as Docker does */
 	ck_assert_ohs_error(ohs__client_json(c, "POST", path, body, NULL, "create container"),
-		OHS_EINVAL, "create container: Invalid container name (ohs-test-client bad!)");
+		OHS_EINVAL, ohs__client_is_podman(c) ? "create container: container create: running "
+		"container create option: names must match" :
+		"create container: Invalid container name (ohs-test-client bad!)");
 	ck_assert_int_eq(ohs_error_last_http_status(), 400);
 	remove_container(c, id);
 	ck_assert_int_eq(count_ours(c), 0);
@@ -1249,6 +1295,7 @@ int main(void)
 	tcase_add_test(tc, test_fake_basic);
 	tcase_add_loop_test(tc, test_fake_status_map, 0, (int)OHS_ARRAY_SIZE(status_map));
 	tcase_add_test(tc, test_fake_bodies);
+	tcase_add_loop_test(tc, test_podman_errors, 0, (int)(sizeof(podman_errors) / sizeof(podman_errors[0])));
 	tcase_add_test(tc, test_fake_connection_faults);
 	tcase_add_test(tc, test_fake_versions);
 	tcase_add_test(tc, test_fake_stream);

@@ -747,7 +747,8 @@ START_TEST(test_sidecar)
 	info = inspect(ohs_session_id(s));
 	nets = json_object_get(json_object_get(info, "NetworkSettings"), "Networks");
 	ck_assert_ptr_nonnull(json_object_get(nets, net));
-	ck_assert_ptr_nonnull(json_object_get(nets, "bridge"));
+	/* the default bridge network: "podman" on Podman */
+	ck_assert(json_object_get(nets, "bridge") || json_object_get(nets, "podman"));
 	json_decref(info);
 	cmd = ohs__sprintf("wget -qO- http://%s:8080/", side);
 	for (tries = 0; tries < 50; tries++) {

@@ -85,6 +85,15 @@ OHS_EXTERN(int) ohs_session_port_host(const ohs_session *s, size_t i);
 OHS_EXTERN(int) ohs_session_wait_http(ohs_session *s, int container_port,
 	const char *path, long timeout_ms, long interval_ms);
 
+/**
+ * OOM kills in the sandbox's memory cgroup since it started (exec'd
+ * commands included: an exec killed this way exits 137).  Compare the count
+ * before and after an exec to tell an OOM kill from another SIGKILL.  Reads
+ * the kernel's counter with `cat` in the container while it runs, else the
+ * engine's State.OOMKilled (0 or 1).
+ */
+OHS_EXTERN(int) ohs_session_oom_kills(int64_t *count, ohs_session *s);
+
 /* ------------------------------------------------------------ exec */
 
 OHS_EXTERN(int) ohs_exec_opts_new(ohs_exec_opts **out);
