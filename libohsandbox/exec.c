@@ -30,6 +30,56 @@
 
 /* struct ohs_exec_opts and struct ohs_exec_result: exec_int.h (shared with shell.c) */
 
+/* ------------------------------------------------------------ capped buffers */
+
+int ohs__capbuf_add(ohs__capbuf *b, const char *data, size_t len)
+{
+	size_t room = b->len >= b->limit ? 0 : b->limit - b->len;
+
+	if (len > room) {
+		b->truncated = 1;
+		len = room;
+	}
+	if (!len)
+		return 0;
+	if (b->len + len + 1 > b->alloc) {
+		size_t want = b->alloc ? b->alloc * 2 : 4096;
+		char *d;
+
+		if (want < b->len + len + 1)
+			want = b->len + len + 1;
+		if (want > b->limit + 1)
+			want = b->limit + 1;
+		if (!(d = realloc(b->data, want)))
+			return ohs__error_oom();
+		b->data = d;
+		b->alloc = want;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+char *ohs__capbuf_detach(ohs__capbuf *b)
+{
+	char *d = b->data;
+
+	if (!d)
+		d = calloc(1, 1);
+	b->data = NULL;
+	b->len = b->alloc = 0;
+	return d;
+}
+
+void ohs__capbuf_reset(ohs__capbuf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->alloc = 0;
+	b->truncated = 0;
+}
+
 /* ------------------------------------------------------------ options */
 
 int ohs_exec_opts_new(ohs_exec_opts **out)
@@ -213,58 +263,13 @@ int ohs_exec_result_timed_out(const ohs_exec_result *r)
 
 /* ------------------------------------------------------------ running */
 
-/* A capped output buffer: at most `limit` bytes are kept. */
-typedef struct {
-	char *data;
-	size_t len, alloc, limit;
-	int truncated;
-} capbuf;
 
-static int capbuf_add(capbuf *b, const char *data, size_t len)
-{
-	size_t room = b->limit - b->len;
 
-	if (len > room) {
-		b->truncated = 1;
-		len = room;
-	}
-	if (!len)
-		return 0;
-	if (b->len + len + 1 > b->alloc) {
-		size_t want = b->alloc ? b->alloc * 2 : 4096;
-		char *d;
-
-		if (want < b->len + len + 1)
-			want = b->len + len + 1;
-		if (want > b->limit + 1)
-			want = b->limit + 1;
-		if (!(d = realloc(b->data, want)))
-			return ohs__error_oom();
-		b->data = d;
-		b->alloc = want;
-	}
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
-/* Hand over a NUL-terminated buffer ("" when empty). */
-static char *capbuf_detach(capbuf *b)
-{
-	char *d = b->data;
-
-	if (!d)
-		d = calloc(1, 1);
-	b->data = NULL;
-	b->len = b->alloc = 0;
-	return d;
-}
 
 typedef struct {
 	ohs__demux demux;
-	capbuf out, err, etext;     /* etext: engine error frames (stream 3) */
-	capbuf hold;                /* the held first stdout frame, whole (not capped) */
+	ohs__capbuf out, err, etext;     /* etext: engine error frames (stream 3) */
+	ohs__capbuf hold;                /* the held first stdout frame, whole (not capped) */
 	ohs_output_cb cb;
 	void *payload;
 	int cb_rc;                  /* non-zero: the user callback aborted */
@@ -303,7 +308,7 @@ static int on_frame(int stream, const char *data, size_t len, void *payload)
 		if (r->held && r->seen_stdout) {
 			/* more output: a real program; release what was held */
 			r->held = 0;
-			if (capbuf_add(&r->out, r->hold.data, r->hold.len) < 0) {
+			if (ohs__capbuf_add(&r->out, r->hold.data, r->hold.len) < 0) {
 				r->oom = 1;
 				return 1;
 			}
@@ -313,7 +318,7 @@ static int on_frame(int stream, const char *data, size_t len, void *payload)
 		r->seen_stdout = 1;
 		/* Held text is kept whole, whatever the output cap, so that
 		 * the exit code can be told from it (see finish()). */
-		if (capbuf_add(r->held ? &r->hold : &r->out, data, len) < 0) {
+		if (ohs__capbuf_add(r->held ? &r->hold : &r->out, data, len) < 0) {
 			r->oom = 1;
 			return 1;
 		}
@@ -321,13 +326,13 @@ static int on_frame(int stream, const char *data, size_t len, void *payload)
 			return 1;
 		return 0;
 	case 2:
-		if (capbuf_add(&r->err, data, len) < 0) {
+		if (ohs__capbuf_add(&r->err, data, len) < 0) {
 			r->oom = 1;
 			return 1;
 		}
 		return deliver(r, 2, data, len);
 	case 3:
-		if (capbuf_add(&r->etext, data, len) < 0) {
+		if (ohs__capbuf_add(&r->etext, data, len) < 0) {
 			r->oom = 1;
 			return 1;
 		}
@@ -344,21 +349,7 @@ static int on_data(const char *data, size_t len, void *payload)
 	return ohs__demux_feed(&r->demux, data, len) != 0 ? 1 : 0;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 static int random_hex(char *out, size_t nbytes)
 {
@@ -481,15 +472,15 @@ static int exec_inspect(ohs_client *c, const char *exec_id, int *running, int *e
 static int exec_wait(ohs_client *c, const char *exec_id, long wait_ms,
 	int *running, int *exit_code, long *pid)
 {
-	long deadline = now_ms() + wait_ms, delay = 5;
+	long deadline = ohs__now_ms() + wait_ms, delay = 5;
 	int rc;
 
 	for (;;) {
 		if ((rc = exec_inspect(c, exec_id, running, exit_code, pid)) < 0)
 			return rc;
-		if (!*running || now_ms() >= deadline)
+		if (!*running || ohs__now_ms() >= deadline)
 			return 0;
-		sleep_ms(delay);
+		ohs__sleep_ms(delay);
 		if (delay < 200)
 			delay *= 2;
 	}
@@ -590,7 +581,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	run.payload = opts->payload;
 	ohs__demux_init(&run.demux, on_frame, &run);
 
-	t0 = now_ms();
+	t0 = ohs__now_ms();
 	if (opts->timeout_ms > 0)
 		deadline = t0 + opts->timeout_ms;
 	if ((rc = random_hex(xid, 16)) < 0)
@@ -621,7 +612,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		long tmo = 0;
 
 		if (deadline) {
-			tmo = deadline - now_ms();
+			tmo = deadline - ohs__now_ms();
 			if (tmo < 1)
 				tmo = 1;
 		}
@@ -642,7 +633,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		goto done;
 	}
 	if (src < 0) {
-		if (src == OHS_ETIMEOUT || (deadline && now_ms() >= deadline)) {
+		if (src == OHS_ETIMEOUT || (deadline && ohs__now_ms() >= deadline)) {
 			timed_out = 1;
 			if ((rc = exec_kill(c, cid, xid, opts->user)) < 0) {
 				ohs__error_prefix("ohs_session_exec: timeout: killing the command failed");
@@ -684,12 +675,12 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	/* An exec that could not start (engine 20.10: ExitCode 126, Pid 0, OCI text). */
 	if (run.held && pid <= 0) {
 		code = oci_exit_code(run.hold.data ? run.hold.data : "");
-		capbuf_add(&run.err, run.hold.data, run.hold.len);
+		ohs__capbuf_add(&run.err, run.hold.data, run.hold.len);
 		deliver(&run, 2, run.hold.data, run.hold.len);
 		run.held = 0;
 	} else if (run.held) {
 		run.held = 0;
-		capbuf_add(&run.out, run.hold.data, run.hold.len);
+		ohs__capbuf_add(&run.out, run.hold.data, run.hold.len);
 		deliver(&run, 1, run.hold.data, run.hold.len);
 	}
 	if (run.etext.len) {
@@ -697,7 +688,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 
 		if (strstr(t, "OCI runtime") || strstr(t, "exec failed")) {
 			code = oci_exit_code(t);
-			capbuf_add(&run.err, t, run.etext.len);
+			ohs__capbuf_add(&run.err, t, run.etext.len);
 			deliver(&run, 2, t, run.etext.len);
 		} else {
 			rc = ohs__error_set(OHS_EENGINE, "ohs_session_exec: \"%s\": engine error: %s",
@@ -715,8 +706,8 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	res->truncated = run.out.truncated || run.err.truncated;
 	res->out_len = run.out.len;
 	res->err_len = run.err.len;
-	res->out = capbuf_detach(&run.out);
-	res->err = capbuf_detach(&run.err);
+	res->out = ohs__capbuf_detach(&run.out);
+	res->err = ohs__capbuf_detach(&run.err);
 	if (!res->out || !res->err) {
 		ohs_exec_result_free(res);
 		res = NULL;

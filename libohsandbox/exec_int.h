@@ -1,10 +1,5 @@
 /*
  * Internal exec API shared by exec.c and shell.c.  Not installed.
- *
- * The two structs below are the layouts exec.c uses.  Until exec.c
- * includes this header (and drops its own copies), they are declared
- * twice: identical definitions in two translation units are compatible
- * types in C, but they MUST be kept equal field by field.
  */
 #ifndef OHS_EXEC_INT_H
 #define OHS_EXEC_INT_H
@@ -30,6 +25,19 @@ struct ohs_exec_result {
 	int truncated;
 	int timed_out;
 };
+
+/* A capped output buffer: at most `limit` bytes are kept, NUL-terminated. */
+typedef struct {
+	char *data;
+	size_t len, alloc, limit;
+	int truncated;   /* bytes were dropped */
+} ohs__capbuf;
+
+int ohs__capbuf_add(ohs__capbuf *b, const char *data, size_t len);
+/* Hand over the NUL-terminated data ("" when empty); NULL on OOM. */
+char *ohs__capbuf_detach(ohs__capbuf *b);
+/* Free the data and empty the buffer (the limit stays). */
+void ohs__capbuf_reset(ohs__capbuf *b);
 
 /*
  * A new result that takes `out`/`err` (malloc'd, NUL-terminated; NULL is

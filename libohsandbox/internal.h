@@ -39,6 +39,10 @@ char *ohs__strndup(const char *s, size_t n);
 /* asprintf into a new string; NULL on OOM. */
 char *ohs__sprintf(const char *fmt, ...) OHS_PRINTF(1, 2);
 
+/* Monotonic clock in milliseconds; sleep that resumes after signals. */
+long ohs__now_ms(void);
+void ohs__sleep_ms(long ms);
+
 /* Whether `s` is well-formed UTF-8 (JSON strings must be). */
 int ohs__utf8_ok(const char *s);
 

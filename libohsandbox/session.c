@@ -1287,13 +1287,6 @@ static int not_running_error(ohs_session *s, json_t *state, const char *url)
 	return OHS_ESTATE;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static size_t discard_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
@@ -1358,11 +1351,11 @@ int ohs_session_wait_http(ohs_session *s, int container_port,
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_body);
 
-	deadline = now_ms() + timeout_ms;
+	deadline = ohs__now_ms() + timeout_ms;
 	for (;;) {
 		json_t *info = NULL, *state;
 		char errbuf[CURL_ERROR_SIZE] = "";
-		long status = 0, left = deadline - now_ms(), attempt;
+		long status = 0, left = deadline - ohs__now_ms(), attempt;
 		CURLcode cc;
 
 		attempt = left < 100 ? 100 : left > 5000 ? 5000 : left;
@@ -1389,7 +1382,7 @@ int ohs_session_wait_http(ohs_session *s, int container_port,
 			break;
 		}
 		json_decref(info);
-		left = deadline - now_ms();
+		left = deadline - ohs__now_ms();
 		if (left <= 0) {
 			rc = ohs__error_set(OHS_ETIMEOUT, "ohs_session_wait_http: %s did not answer 2xx "
 				"within %ld ms (last attempt: %s)", url, timeout_ms, last);

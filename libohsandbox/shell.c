@@ -59,12 +59,6 @@
 #define RECV_SIZE 65536
 
 typedef struct {
-	char *data;
-	size_t len, alloc, limit;
-	int truncated;
-} capbuf;
-
-typedef struct {
 	size_t matched;      /* marker bytes matched at the end of the data so far */
 	int in_trailer;
 	int done;
@@ -92,8 +86,8 @@ struct ohs_shell {
 	int matching;
 	char mark[MARK_LEN + 1];
 	matcher m[2];        /* stdout, stderr */
-	capbuf out[2];
-	capbuf etext;        /* engine error frames */
+	ohs__capbuf out[2];
+	ohs__capbuf etext;        /* engine error frames */
 	int oom;
 
 	ohs__buf line;
@@ -102,58 +96,9 @@ struct ohs_shell {
 
 /* ------------------------------------------------------------ helpers */
 
-static long now_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static int capbuf_add(capbuf *b, const char *data, size_t len)
-{
-	size_t room = b->len >= b->limit ? 0 : b->limit - b->len;
-
-	if (len > room) {
-		b->truncated = 1;
-		len = room;
-	}
-	if (!len)
-		return 0;
-	if (b->len + len + 1 > b->alloc) {
-		size_t want = b->alloc ? b->alloc * 2 : 4096;
-		char *d;
-
-		if (want < b->len + len + 1)
-			want = b->len + len + 1;
-		if (want > b->limit + 1)
-			want = b->limit + 1;
-		if (!(d = realloc(b->data, want)))
-			return ohs__error_oom();
-		b->data = d;
-		b->alloc = want;
-	}
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
-static void capbuf_reset(capbuf *b)
-{
-	free(b->data);
-	b->data = NULL;
-	b->len = b->alloc = 0;
-	b->truncated = 0;
-}
 
 static int new_marker(char *mark)
 {
@@ -184,7 +129,7 @@ static int new_marker(char *mark)
 
 static int keep(ohs_shell *sh, int i, const char *data, size_t len)
 {
-	if (capbuf_add(&sh->out[i], data, len) < 0) {
+	if (ohs__capbuf_add(&sh->out[i], data, len) < 0) {
 		sh->oom = 1;
 		return 1;
 	}
@@ -255,7 +200,7 @@ static int on_frame(int stream, const char *data, size_t len, void *payload)
 
 	if (stream == 1 || stream == 2)
 		return feed(sh, stream - 1, data, len);
-	if (stream == 3 && capbuf_add(&sh->etext, data, len) < 0) {
+	if (stream == 3 && ohs__capbuf_add(&sh->etext, data, len) < 0) {
 		sh->oom = 1;
 		return 1;
 	}
@@ -319,7 +264,7 @@ static int shell_died(ohs_shell *sh, const char *what)
 	for (i = 0; i < 20 && sh->exec_id; i++) {
 		if (exec_inspect(sh, &running, &code) < 0 || !running)
 			break;
-		sleep_ms(50);
+		ohs__sleep_ms(50);
 	}
 	sh->exit_code = running ? -1 : code;
 	return ohs__error_set(OHS_ESTATE,
@@ -341,7 +286,7 @@ static int pump(ohs_shell *sh, long until, const char *what)
 		if (sh->m[0].done && sh->m[1].done)
 			return 1;
 		if (until) {
-			long left = until - now_ms();
+			long left = until - ohs__now_ms();
 
 			if (left <= 0)
 				return 0;
@@ -434,7 +379,7 @@ static int shell_init(ohs_shell *sh, const char *what)
 		ohs__error_prefix(what);
 		return rc;
 	}
-	rc = pump(sh, now_ms() + READY_MS, what);
+	rc = pump(sh, ohs__now_ms() + READY_MS, what);
 	sh->matching = 0;
 	if (rc == 0)
 		return ohs__error_set(OHS_ETIMEOUT, "%s: /bin/sh did not answer within %ld ms",
@@ -450,16 +395,16 @@ static int shell_init(ohs_shell *sh, const char *what)
 				sh->out[0].data ? sh->out[0].data : "");
 			free(msg);
 		}
-		capbuf_reset(&sh->out[0]);
-		capbuf_reset(&sh->out[1]);
+		ohs__capbuf_reset(&sh->out[0]);
+		ohs__capbuf_reset(&sh->out[1]);
 		return rc;
 	}
 	parse_trailer(&sh->m[0], &status, &flag);
 	sh->pid = status;
 	sh->last_status = 0;
 	/* whatever the shell printed while starting is nobody's output */
-	capbuf_reset(&sh->out[0]);
-	capbuf_reset(&sh->out[1]);
+	ohs__capbuf_reset(&sh->out[0]);
+	ohs__capbuf_reset(&sh->out[1]);
 	if (flag != 'r' || status <= 0)
 		return ohs__error_set(OHS_EPROTOCOL, "%s: unexpected answer from /bin/sh: \"%s\"",
 			what, sh->m[0].trailer);
@@ -481,9 +426,9 @@ static int shell_start(ohs_shell *sh, const char *what)
 	sh->conn = NULL;
 	sh->alive = 0;
 	sh->exit_code = -1;
-	capbuf_reset(&sh->etext);
-	capbuf_reset(&sh->out[0]);
-	capbuf_reset(&sh->out[1]);
+	ohs__capbuf_reset(&sh->etext);
+	ohs__capbuf_reset(&sh->out[0]);
+	ohs__capbuf_reset(&sh->out[1]);
 
 	body = json_object();
 	cmd = json_array();
@@ -733,21 +678,21 @@ int ohs_shell_run(ohs_exec_result **out, ohs_shell *sh, const char *command, lon
 		sh->alive = 0;
 		goto fail;
 	}
-	rc = pump(sh, timeout_ms > 0 ? now_ms() + timeout_ms : 0, what);
+	rc = pump(sh, timeout_ms > 0 ? ohs__now_ms() + timeout_ms : 0, what);
 	if (rc == 0) {
 		/* timeout: end what the command started, keep the shell */
 		timed_out = 1;
 		if (kill_below(sh, 0) == 0)
-			rc = pump(sh, now_ms() + KILL_GRACE_MS, what);
+			rc = pump(sh, ohs__now_ms() + KILL_GRACE_MS, what);
 		if (rc == 0 || rc == OHS_ESTATE) {
 			/* the shell itself is stuck: replace it */
-			capbuf keep_out = sh->out[0], keep_err = sh->out[1];
+			ohs__capbuf keep_out = sh->out[0], keep_err = sh->out[1];
 
 			memset(&sh->out, 0, sizeof(sh->out));
 			kill_below(sh, 1);
 			rc = shell_start(sh, what);
-			capbuf_reset(&sh->out[0]);
-			capbuf_reset(&sh->out[1]);
+			ohs__capbuf_reset(&sh->out[0]);
+			ohs__capbuf_reset(&sh->out[1]);
 			sh->out[0] = keep_out;
 			sh->out[1] = keep_err;
 			if (rc < 0) {
@@ -781,8 +726,8 @@ int ohs_shell_run(ohs_exec_result **out, ohs_shell *sh, const char *command, lon
 	rc = ohs__exec_result_new(out, (int)status, sh->out[0].data, olen, sh->out[1].data, elen,
 		truncated, timed_out);
 	sh->out[0].data = sh->out[1].data = NULL;
-	capbuf_reset(&sh->out[0]);
-	capbuf_reset(&sh->out[1]);
+	ohs__capbuf_reset(&sh->out[0]);
+	ohs__capbuf_reset(&sh->out[1]);
 	if (rc < 0)
 		return rc;
 	if (flag == 'x' && (rc = shell_init(sh, what)) < 0) {
@@ -794,8 +739,8 @@ int ohs_shell_run(ohs_exec_result **out, ohs_shell *sh, const char *command, lon
 	return 0;
 fail:
 	sh->matching = 0;
-	capbuf_reset(&sh->out[0]);
-	capbuf_reset(&sh->out[1]);
+	ohs__capbuf_reset(&sh->out[0]);
+	ohs__capbuf_reset(&sh->out[1]);
 	return rc;
 }
 
@@ -847,9 +792,9 @@ int ohs_shell_close(ohs_shell *sh)
 		sh->matching = 0;
 		if (sh->alive && ohs__conn_send(sh->conn, bye, sizeof(bye) - 1) == 0) {
 			/* wait (briefly) for the end of the stream */
-			until = now_ms() + 1000;
+			until = ohs__now_ms() + 1000;
 			for (;;) {
-				long left = until - now_ms(), n;
+				long left = until - ohs__now_ms(), n;
 
 				if (left <= 0)
 					break;
@@ -862,8 +807,8 @@ int ohs_shell_close(ohs_shell *sh)
 		sh->conn = NULL;
 	}
 	sh->alive = 0;
-	capbuf_reset(&sh->out[0]);
-	capbuf_reset(&sh->out[1]);
+	ohs__capbuf_reset(&sh->out[0]);
+	ohs__capbuf_reset(&sh->out[1]);
 	return 0;
 }
 
@@ -872,7 +817,7 @@ void ohs_shell_free(ohs_shell *sh)
 	if (!sh)
 		return;
 	ohs_shell_close(sh);
-	capbuf_reset(&sh->etext);
+	ohs__capbuf_reset(&sh->etext);
 	ohs__strvec_clear(&sh->env);
 	ohs__buf_clear(&sh->line);
 	free(sh->workdir);
