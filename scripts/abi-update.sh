@@ -7,5 +7,6 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${OHS_BUILD_DIR:-$top/build}
 lib=$(ls "$build"/libohsandbox/.libs/libohsandbox.so.*.*.* | head -n 1)
+mkdir -p "$top/abi"
 abidw --headers-dir "$top/include/ohsandbox" --no-corpus-path --out-file "$top/abi/libohsandbox.abi" "$lib"
 echo "wrote abi/libohsandbox.abi from $lib"
