@@ -25,6 +25,19 @@ START_TEST(test_codes_are_stable)
 	ck_assert_int_eq(OHS_EPROTOCOL, -13);
 	ck_assert_int_eq(OHS_ESTATE, -14);
 	ck_assert_int_eq(OHS_ETLS, -15);
+	/* The other public enumerations and flags are ABI too (abidiff does
+	 * not flag a changed enumerator value behind opaque handles). */
+	ck_assert_int_eq(OHS_MOUNT_BIND, 0);
+	ck_assert_int_eq(OHS_MOUNT_VOLUME, 1);
+	ck_assert_int_eq(OHS_MOUNT_RW, 0);
+	ck_assert_int_eq(OHS_MOUNT_RO, 1);
+	ck_assert_int_eq(OHS_PROFILE_PERMISSIVE, 0);
+	ck_assert_int_eq(OHS_PROFILE_DEFAULT, 1);
+	ck_assert_int_eq(OHS_PROFILE_HARDENED, 2);
+	ck_assert_int_eq(OHS_MODE_ENFORCE, 0);
+	ck_assert_int_eq(OHS_MODE_WARN, 1);
+	ck_assert_int_eq(OHS_REAP_ALL, 1);
+	ck_assert_int_eq(OHS_POOL_MAX_SIZE, 256);
 }
 END_TEST
 
