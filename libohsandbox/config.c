@@ -33,6 +33,7 @@ struct ohs_config {
 	int init;
 	ohs__strvec warnings;
 	ohs_policy *policy;
+	char *hc_extra;           /* extra HostConfig fields, a JSON object; NULL: none */
 };
 
 #define OHS_NAME_MAX 255  /* Docker's limit on a repository name */
@@ -456,6 +457,7 @@ void ohs_config_free(ohs_config *cfg)
 	ohs_volumes_free(cfg->vols);
 	ohs_netpolicy_free(cfg->np);
 	ohs_policy_free(cfg->policy);
+	free(cfg->hc_extra);
 	free(cfg);
 }
 
@@ -492,6 +494,10 @@ int ohs_config_dup(ohs_config **out, const ohs_config *cfg)
 	    (rc = ohs_netpolicy_dup(&c->np, cfg->np)) < 0 ||
 	    (rc = ohs_policy_dup(&c->policy, cfg->policy)) < 0)
 		goto fail;
+	if (cfg->hc_extra && !(c->hc_extra = ohs__strdup(cfg->hc_extra))) {
+		rc = ohs__error_oom();
+		goto fail;
+	}
 	*out = c;
 	return 0;
 fail:
@@ -1054,6 +1060,13 @@ int ohs__config_create_body_json(json_t **out, const ohs_config *cfg)
 		put(hc, "NanoCpus", json_integer((json_int_t)cfg->nano_cpus), &ok);
 	if (cfg->pids > 0)
 		put(hc, "PidsLimit", json_integer((json_int_t)cfg->pids), &ok);
+	if (cfg->hc_extra && hc && ok == 1) {
+		json_t *extra = json_loads(cfg->hc_extra, 0, NULL);
+
+		if (!extra || json_object_update(hc, extra) != 0)
+			ok = 0;
+		json_decref(extra);
+	}
 
 	if (is_user_network(mode)) {
 		json_t *nc = json_object(), *ec = json_object();
@@ -1105,6 +1118,50 @@ int ohs_config_create_body(char **out, const ohs_config *cfg)
 	if ((rc = ohs__config_create_body_json(&body, cfg)) < 0)
 		return rc;
 	return dump(out, body);
+}
+
+int ohs_config_merge_host_config(ohs_config *cfg, const char *json)
+{
+	json_error_t jerr;
+	json_t *obj, *merged;
+	char *text;
+
+	if (!cfg)
+		return ohs__error_set(OHS_EINVAL, "ohs_config_merge_host_config: cfg is NULL");
+	if (!json)
+		return ohs__error_set(OHS_EINVAL, "ohs_config_merge_host_config: json is NULL");
+	obj = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
+	if (!obj)
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_config_merge_host_config: \"%.200s\" is not JSON (%s at %d:%d): "
+			"expected an object of HostConfig fields such as {\"CapAdd\":[\"NET_ADMIN\"]}",
+			json, jerr.text, jerr.line, jerr.column);
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		return ohs__error_set(OHS_EINVAL,
+			"ohs_config_merge_host_config: \"%.200s\" is not a JSON object: "
+			"expected an object of HostConfig fields such as {\"CapAdd\":[\"NET_ADMIN\"]}", json);
+	}
+	/* later merges add to (and override) earlier ones */
+	merged = cfg->hc_extra ? json_loads(cfg->hc_extra, 0, NULL) : json_object();
+	if (!merged || json_object_update(merged, obj) != 0) {
+		json_decref(obj);
+		json_decref(merged);
+		return ohs__error_oom();
+	}
+	json_decref(obj);
+	text = json_dumps(merged, JSON_COMPACT);
+	json_decref(merged);
+	if (!text)
+		return ohs__error_oom();
+	free(cfg->hc_extra);
+	cfg->hc_extra = text;
+	return 0;
+}
+
+const char *ohs_config_host_config_extra(const ohs_config *cfg)
+{
+	return cfg ? cfg->hc_extra : NULL;
 }
 
 ohs_policy *ohs_config_policy(ohs_config *cfg)

@@ -33,6 +33,7 @@ struct ohs_session {
 	size_t nports;
 	int keep;
 	int removed;
+	ohs_findings *findings; /* the policy's findings at create (NULL if opened) */
 };
 
 /* ------------------------------------------------------------ helpers shared with reap.c */
@@ -40,6 +41,11 @@ struct ohs_session {
 ohs_client *ohs__session_client(const ohs_session *s)
 {
 	return s ? s->client : NULL;
+}
+
+const ohs_findings *ohs_session_findings(const ohs_session *s)
+{
+	return s ? s->findings : NULL;
 }
 
 const char *ohs__session_sid(const ohs_session *s)
@@ -612,6 +618,7 @@ static void session_destroy(ohs_session *s)
 	free(s->sid);
 	ohs__strvec_clear(&s->networks);
 	ports_clear(s);
+	ohs_findings_free(s->findings);
 	free(s);
 }
 
@@ -679,6 +686,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	ohs_netpolicy *np;
 	char *body_s = NULL, *path = NULL;
 	json_t *body = NULL, *labels, *image_info = NULL, *created = NULL;
+	ohs_findings *findings = NULL;
 	const char *image, *mode;
 	char sid[33];
 	size_t i, nnet;
@@ -696,12 +704,20 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	mode = np ? ohs_netpolicy_mode(np) : NULL;
 	nnet = np ? ohs_netpolicy_network_count(np) : 0;
 
-	if ((rc = ohs_config_create_body(&body_s, cfg)) < 0)
+	/*
+	 * Every create goes through the config's security policy: the body
+	 * sent is the policy's (rewritten under the hardened profile), and a
+	 * refusal stops here, before the engine is contacted.
+	 */
+	if ((rc = ohs_config_apply_policy(&body_s, &findings, cfg)) < 0) {
+		ohs_findings_free(findings);
 		return rc;
+	}
 	body = json_loads(body_s, 0, NULL);
 	ohs_free(body_s);
 	if (!json_is_object(body)) {
 		json_decref(body);
+		ohs_findings_free(findings);
 		return ohs__error_set(OHS_EINVAL, "ohs_session_create: the config's create body is not a JSON object");
 	}
 	image = jstr(body, "Image");
@@ -709,6 +725,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 		image = ohs_config_image(cfg);
 	if (!image || !*image) {
 		json_decref(body);
+		ohs_findings_free(findings);
 		return ohs__error_set(OHS_EINVAL, "ohs_session_create: the config names no image");
 	}
 
@@ -733,6 +750,8 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 		rc = OHS_ENOMEM;
 		goto fail;
 	}
+	s->findings = findings;
+	findings = NULL;
 	if ((rc = random_hex(sid, 16)) < 0)
 		goto fail;
 	if (!(s->sid = ohs__strdup(sid)) ||
@@ -849,6 +868,7 @@ fail:
 		ohs__error_restore(st);
 	}
 	session_destroy(s);
+	ohs_findings_free(findings);
 	json_decref(created);
 	json_decref(image_info);
 	json_decref(body);

@@ -709,6 +709,41 @@ END_TEST
 
 /* ------------------------------------------------------------ internal helpers */
 
+START_TEST(test_merge_host_config)
+{
+	ohs_config *c = NULL, *d = NULL;
+	char *body = NULL;
+
+	ck_assert_ohs_ok(ohs_config_new(&c));
+	ck_assert_ptr_null(ohs_config_host_config_extra(c));
+	ck_assert_ohs_ok(ohs_config_set_image(c, "ohs-test:latest"));
+	ck_assert_ohs_ok(ohs_config_merge_host_config(c, "{\"ShmSize\":1048576,\"Init\":false}"));
+	ck_assert_ohs_ok(ohs_config_merge_host_config(c, "{\"CapAdd\":[\"NET_ADMIN\"]}"));
+	ck_assert_str_eq(ohs_config_host_config_extra(c),
+		"{\"ShmSize\":1048576,\"Init\":false,\"CapAdd\":[\"NET_ADMIN\"]}");
+	ck_assert_ohs_ok(ohs_config_create_body(&body, c));
+	/* merged after the library's own fields: its keys win */
+	ck_assert_ptr_nonnull(strstr(body, "\"Init\":false"));
+	ck_assert_ptr_null(strstr(body, "\"Init\":true"));
+	ck_assert_ptr_nonnull(strstr(body, "\"CapAdd\":[\"NET_ADMIN\"]"));
+	ohs_free(body);
+	ck_assert_ohs_ok(ohs_config_dup(&d, c));
+	ck_assert_str_eq(ohs_config_host_config_extra(d), ohs_config_host_config_extra(c));
+	ohs_config_free(d);
+
+	ck_assert_ohs_error(ohs_config_merge_host_config(c, "[1]"), OHS_EINVAL, "\"[1]\" is not a JSON object");
+	ck_assert_ohs_error(ohs_config_merge_host_config(c, "{bad"), OHS_EINVAL, "is not JSON");
+	ck_assert_ohs_error(ohs_config_merge_host_config(c, "{\"a\":1,\"a\":2}"), OHS_EINVAL, "is not JSON");
+	ck_assert_ohs_error(ohs_config_merge_host_config(c, NULL), OHS_EINVAL, "json is NULL");
+	ck_assert_ohs_error(ohs_config_merge_host_config(NULL, "{}"), OHS_EINVAL, "cfg is NULL");
+
+	/* what is merged goes through the policy */
+	ck_assert_ohs_ok(ohs_config_merge_host_config(c, "{\"Privileged\":true}"));
+	ck_assert_ohs_error(ohs_config_apply_policy(NULL, NULL, c), OHS_EPOLICY, "5.4");
+	ohs_config_free(c);
+}
+END_TEST
+
 START_TEST(test_utf8)
 {
 	ck_assert(ohs__utf8_ok(""));
@@ -776,6 +811,7 @@ int main(void)
 	tcase_add_test(tc, test_dup_independent);
 	tcase_add_test(tc, test_set_volumes_netpolicy_copy);
 	tcase_add_test(tc, test_utf8);
+	tcase_add_test(tc, test_merge_host_config);
 	tcase_add_test(tc, test_image_parts);
 	suite_add_tcase(s, tc);
 	return ohs_test_run(s);

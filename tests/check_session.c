@@ -614,6 +614,115 @@ START_TEST(test_mounts_and_user)
 }
 END_TEST
 
+/* ------------------------------------------------------------ security policy */
+
+START_TEST(test_policy_enforce_refuses)
+{
+	ohs_config *cfg = test_config();
+	ohs_session *s = (ohs_session *)1;
+	char *before = ohs__sprintf(TEST_LABEL "=%s", run_id);
+
+	/* a privileged sandbox (merged HostConfig field): refused before the engine */
+	ck_assert_ohs_ok(ohs_config_merge_host_config(cfg, "{\"Privileged\":true}"));
+	ck_assert_ohs_error(ohs_session_create(&s, cli, cfg, NULL, NULL), OHS_EPOLICY, "5.4");
+	ck_assert_ptr_null(s);
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "HostConfig.Privileged"));
+	ck_assert_uint_eq(count_by_label("/containers/json?all=1&filters=", before), 0);
+	ohs_config_free(cfg);
+
+	/* a Docker socket mount, even read-only */
+	cfg = test_config();
+	ck_assert_ohs_ok(ohs_volumes_add(ohs_config_volumes(cfg), OHS_MOUNT_BIND,
+		"/var/run/docker.sock", "/var/run/docker.sock", OHS_MOUNT_RO));
+	s = (ohs_session *)1;
+	ck_assert_ohs_error(ohs_session_create(&s, cli, cfg, NULL, NULL), OHS_EPOLICY, "5.31");
+	ck_assert_ptr_null(s);
+	ck_assert_uint_eq(count_by_label("/containers/json?all=1&filters=", before), 0);
+
+	/* warn mode lets the same one through, and the session has the findings */
+	{
+		ohs_policy *p = NULL;
+		const ohs_findings *f;
+		size_t i, seen = 0;
+
+		ck_assert_ohs_ok(ohs_policy_new(&p, "default", "warn"));
+		ck_assert_ohs_ok(ohs_config_set_policy(cfg, p));
+		ohs_policy_free(p);
+		s = new_session(cfg, NULL);
+		f = ohs_session_findings(s);
+		ck_assert_ptr_nonnull(f);
+		for (i = 0; i < ohs_findings_count(f); i++)
+			if (!strcmp(ohs_findings_id(f, i), "5.31"))
+				seen++;
+		ck_assert_uint_eq(seen, 1);
+		ohs_session_free(s);
+	}
+	ohs_config_free(cfg);
+	free(before);
+	assert_clean();
+}
+END_TEST
+
+START_TEST(test_policy_hardened)
+{
+	ohs_config *cfg = test_config();
+	ohs_policy *p = NULL;
+	char *ws = make_tmpdir(), *f, *out = NULL;
+	json_t *info, *hc, *v;
+	ohs_session *s;
+	struct stat st;
+	size_t i;
+	int nnp = 0;
+
+	ck_assert_int_eq(chmod(ws, 0777), 0);
+	ck_assert_ohs_ok(ohs_policy_new(&p, "hardened", "enforce"));
+	ck_assert_ohs_ok(ohs_config_set_policy(cfg, p));
+	ohs_policy_free(p);
+	ck_assert_ohs_ok(ohs_volumes_add(ohs_config_volumes(cfg), OHS_MOUNT_BIND, ws, "/workspace", OHS_MOUNT_RW));
+	ck_assert_ohs_ok(ohs_config_set_user(cfg, "0:0"));   /* rewritten to a non-root user */
+	ck_assert_ohs_ok(ohs_netpolicy_set_binding_address(ohs_config_netpolicy(cfg), "0.0.0.0"));
+	ck_assert_ohs_ok(ohs_netpolicy_add_port(ohs_config_netpolicy(cfg), 8080, NULL, NULL, 0));
+	s = new_session(cfg, NULL);
+	ck_assert_ptr_nonnull(ohs_session_findings(s));
+	ck_assert_uint_eq(ohs_findings_refused_count(ohs_session_findings(s)), 0);
+	ck_assert_ohs_ok(ohs_session_start(s));
+
+	/* the engine's own view: the hardened HostConfig */
+	info = inspect(ohs_session_id(s));
+	hc = json_object_get(info, "HostConfig");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(hc, "CapDrop"), 0)), "ALL");
+	json_array_foreach(json_object_get(hc, "SecurityOpt"), i, v)
+		if (!strncmp(json_string_value(v), "no-new-privileges", 17))
+			nnp = 1;
+	ck_assert_int_eq(nnp, 1);
+	ck_assert_int_gt(json_integer_value(json_object_get(hc, "Memory")), 0);
+	ck_assert_int_gt(json_integer_value(json_object_get(hc, "NanoCpus")), 0);
+	ck_assert_int_gt(json_integer_value(json_object_get(hc, "PidsLimit")), 0);
+	ck_assert_int_eq(json_is_true(json_object_get(hc, "Privileged")), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+		json_object_get(json_object_get(hc, "PortBindings"), "8080/tcp"), 0), "HostIp")), "127.0.0.1");
+	ck_assert_str_ne(json_string_value(json_object_get(json_object_get(info, "Config"), "User")), "0:0");
+	json_decref(info);
+	for (i = 0; i < ohs_session_port_count(s); i++)
+		ck_assert_str_eq(ohs_session_port_host_ip(s, i), "127.0.0.1");
+
+	/* a command still runs, as a non-root user, and can write the rw workspace */
+	ck_assert_int_eq(raw_exec(s, NULL, "id -u; echo hardened > /workspace/h.txt", &out), 0);
+	ck_assert_str_ne(out, "0\n");
+	free(out);
+	f = ohs__sprintf("%s/h.txt", ws);
+	ck_assert_int_eq(stat(f, &st), 0);
+	ck_assert_int_ne(st.st_uid, 0);
+	free(f);
+
+	ohs_session_free(s);
+	ohs_config_free(cfg);
+	rm_tmpdir(ws);
+	free(ws);
+	assert_clean();
+}
+END_TEST
+
 /* ------------------------------------------------------------ ports and readiness */
 
 static const char *const httpd_cmd[] = { "sh", "-c",
@@ -1080,6 +1189,8 @@ int main(void)
 	tcase_add_test(tc, test_free_removes);
 	tcase_add_test(tc, test_keep_open);
 	tcase_add_test(tc, test_mounts_and_user);
+	tcase_add_test(tc, test_policy_enforce_refuses);
+	tcase_add_test(tc, test_policy_hardened);
 	tcase_add_test(tc, test_ports_loopback);
 	tcase_add_test(tc, test_ports_default_binding);
 	tcase_add_test(tc, test_wait_http_exit_and_timeout);

@@ -459,6 +459,18 @@ func (c *Config) SetPolicy(pol *Policy) error {
 	return err
 }
 
+// MergeHostConfig merges extra HostConfig fields (a JSON object, e.g.
+// `{"CapAdd":["NET_ADMIN"]}`) into the create body; they go through the
+// security policy like the rest of the body.
+func (c *Config) MergeHostConfig(json string) error {
+	return c.set("json", json, func(p *C.ohs_config, s *C.char) C.int { return C.ohs_config_merge_host_config(p, s) })
+}
+
+// HostConfigExtra is the merged extra HostConfig fields as JSON ("" when none).
+func (c *Config) HostConfigExtra() string {
+	return c.get(func(p *C.ohs_config) *C.char { return C.ohs_config_host_config_extra(p) })
+}
+
 // ApplyPolicy runs the create body through the config's policy: the body
 // to send (rewritten under the hardened profile) and the findings.  In
 // enforce mode a refused finding gives an error matching ErrPolicy; the

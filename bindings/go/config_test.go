@@ -385,6 +385,26 @@ func TestCreateBodyParity(t *testing.T) {
 	}
 }
 
+func TestMergeHostConfig(t *testing.T) {
+	cfg, err := NewConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cfg.Close()
+	if err := cfg.MergeHostConfig(`{"Privileged":true}`); err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.HostConfigExtra(); got != `{"Privileged":true}` {
+		t.Fatalf("HostConfigExtra = %q", got)
+	}
+	if _, _, err := cfg.ApplyPolicy(); !errors.Is(err, ErrPolicy) || !strings.Contains(err.Error(), "5.4") {
+		t.Fatalf("privileged config: %v", err)
+	}
+	if err := cfg.MergeHostConfig("[1]"); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "not a JSON object") {
+		t.Fatalf("bad json: %v", err)
+	}
+}
+
 func TestPolicy(t *testing.T) {
 	if _, err := NewPolicy("lenient", ""); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "lenient") {
 		t.Fatalf("unknown profile: %v", err)

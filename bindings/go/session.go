@@ -181,6 +181,28 @@ func (s *Session) Close() error {
 	return nil
 }
 
+// Findings is what the security policy found in this session's create body
+// (nil for a reopened session).
+func (s *Session) Findings() []Finding {
+	p, err := s.lock()
+	if err != nil {
+		return nil
+	}
+	defer s.mu.Unlock()
+	f := C.ohs_session_findings(p)
+	if f == nil {
+		return nil
+	}
+	return findings(f)
+}
+
+// OOMKills is how many processes of the sandbox the kernel killed for memory.
+func (s *Session) OOMKills() (int64, error) {
+	var n C.int64_t
+	err := s.do(func(p *C.ohs_session) C.int { return C.ohs_session_oom_kills(&n, p) })
+	return int64(n), err
+}
+
 // ID is the container id ("" once closed).
 func (s *Session) ID() string {
 	p, err := s.lock()

@@ -85,6 +85,17 @@ OHS_EXTERN(const char *) ohs_config_warning(const ohs_config *cfg, size_t i);
 OHS_EXTERN(int) ohs_config_add_warning(ohs_config *cfg, const char *text);
 
 /**
+ * Extra HostConfig fields for what the config has no setter for
+ * (CapAdd, Devices, SecurityOpt, ...): `json` is a JSON object merged into
+ * the create body's HostConfig after the library's own fields (its keys
+ * win; later calls add to earlier ones).  Everything merged goes through
+ * the security policy like the rest of the body.
+ */
+OHS_EXTERN(int) ohs_config_merge_host_config(ohs_config *cfg, const char *json);
+/** The merged extra fields as compact JSON, or NULL when none. */
+OHS_EXTERN(const char *) ohs_config_host_config_extra(const ohs_config *cfg);
+
+/**
  * Security policy sessions of this config are created under: borrowed,
  * owned by the config (default: profile "default", mode "enforce"; the env
  * module reads SANDBOX_SECURITY_PROFILE / SANDBOX_SECURITY_MODE).

@@ -37,6 +37,9 @@ typedef int (*ohs_output_cb)(int stream, const char *data, size_t len, void *pay
  * session's own network when the config names a user network that does
  * not exist, create the container with the session labels, connect the
  * additional networks.  On failure everything made so far is removed.
+ * The body sent is the one the config's security policy gives
+ * (ohs_config_apply_policy(3)); when the policy refuses it, this fails with
+ * OHS_EPOLICY before the engine is contacted.
  */
 OHS_EXTERN(int) ohs_session_create(ohs_session **out, ohs_client *client,
 	const ohs_config *cfg, ohs_progress_cb progress, void *payload);
@@ -67,6 +70,13 @@ OHS_EXTERN(int) ohs_session_set_keep(ohs_session *s, int keep);
  * container.  NULL is fine.
  */
 OHS_EXTERN(void) ohs_session_free(ohs_session *s);
+
+/**
+ * The security policy's findings for this session's create body (see
+ * ohs_config_apply_policy(3)); borrowed, valid until the session is freed.
+ * NULL for a session opened with ohs_session_open().
+ */
+OHS_EXTERN(const ohs_findings *) ohs_session_findings(const ohs_session *s);
 
 OHS_EXTERN(const char *) ohs_session_id(const ohs_session *s);
 OHS_EXTERN(const char *) ohs_session_name(const ohs_session *s);

@@ -392,6 +392,19 @@ class Config(Handle):
     def policy(self, pol):
         C.ohs_config_set_policy(self._handle(), pol._handle())
 
+    def merge_host_config(self, fields):
+        """Merge extra HostConfig fields (a dict or a JSON object string) into
+        the create body; they go through the security policy like the rest."""
+        if isinstance(fields, dict):
+            fields = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+        C.ohs_config_merge_host_config(self._handle(), enc(fields, "fields"))
+
+    @property
+    def host_config_extra(self):
+        """The merged extra HostConfig fields as a dict ({} when none)."""
+        v = C.ohs_config_host_config_extra(self._handle())
+        return json.loads(dec(v)) if v else {}
+
     def apply_policy(self):
         """(body_to_send, findings) under the config's policy; in enforce mode a
         refused finding raises PolicyRefused with ``findings`` set."""

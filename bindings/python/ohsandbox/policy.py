@@ -41,23 +41,28 @@ class Findings(list):
     @classmethod
     def _take(cls, ptr):
         try:
-            items = cls()
-            for i in range(C.ohs_findings_count(ptr)):
-                items.append(Finding(
-                    dec(C.ohs_findings_id(ptr, i)), dec(C.ohs_findings_severity(ptr, i)),
-                    dec(C.ohs_findings_field(ptr, i)), dec(C.ohs_findings_value(ptr, i)),
-                    dec(C.ohs_findings_message(ptr, i)), dec(C.ohs_findings_remediation(ptr, i)),
-                    bool(C.ohs_findings_refused(ptr, i)), bool(C.ohs_findings_fixed(ptr, i))))
-            items.refused_count = C.ohs_findings_refused_count(ptr)
-            out = ctypes.c_void_p()
-            C.ohs_findings_to_json(ctypes.byref(out), ptr)
-            items.json = _lib.take_string(out)
-            d = json.loads(items.json)
-            items.profile = d.get("profile")
-            items.mode = d.get("mode")
-            return items
+            return cls._read(ptr)
         finally:
             C.ohs_findings_free(ptr)
+
+    @classmethod
+    def _read(cls, ptr):
+        """Copy a findings handle into Python data (the handle is not freed)."""
+        items = cls()
+        for i in range(C.ohs_findings_count(ptr)):
+            items.append(Finding(
+                dec(C.ohs_findings_id(ptr, i)), dec(C.ohs_findings_severity(ptr, i)),
+                dec(C.ohs_findings_field(ptr, i)), dec(C.ohs_findings_value(ptr, i)),
+                dec(C.ohs_findings_message(ptr, i)), dec(C.ohs_findings_remediation(ptr, i)),
+                bool(C.ohs_findings_refused(ptr, i)), bool(C.ohs_findings_fixed(ptr, i))))
+        items.refused_count = C.ohs_findings_refused_count(ptr)
+        out = ctypes.c_void_p()
+        C.ohs_findings_to_json(ctypes.byref(out), ptr)
+        items.json = _lib.take_string(out)
+        d = json.loads(items.json)
+        items.profile = d.get("profile")
+        items.mode = d.get("mode")
+        return items
 
 
 def _body(body):

@@ -133,6 +133,20 @@ class Session(Handle):
         C.ohs_session_open(ctypes.byref(out), client._handle(), enc(id_or_name, "id"))
         return cls._from_ptr(out, client)
 
+    @property
+    def findings(self):
+        """The security policy's findings for this session's create body
+        (a Findings list; None for a reopened session)."""
+        from .policy import Findings
+        ptr = C.ohs_session_findings(self._handle())
+        return Findings._read(ptr) if ptr else None
+
+    def oom_kills(self):
+        """How many processes of the sandbox the kernel killed for memory."""
+        n = ctypes.c_int64()
+        C.ohs_session_oom_kills(ctypes.byref(n), self._handle())
+        return n.value
+
     # -- identity
     @property
     def id(self):

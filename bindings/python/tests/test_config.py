@@ -369,6 +369,19 @@ class TestPolicy(unittest.TestCase):
         self.assertTrue(e.findings)
         self.assertTrue(any(x.refused for x in e.findings))
 
+    def test_merged_host_config_goes_through_the_policy(self):
+        cfg = Config()
+        cfg.merge_host_config({"ShmSize": 1 << 20})
+        cfg.merge_host_config('{"Privileged":true}')
+        self.assertEqual(cfg.host_config_extra, {"ShmSize": 1 << 20, "Privileged": True})
+        self.assertIn('"Privileged":true', cfg.create_body())
+        with self.assertRaises(ohsandbox.PolicyRefused) as cm:
+            cfg.apply_policy()
+        self.assertIn("5.4", str(cm.exception))
+        with self.assertRaises(ohsandbox.InvalidConfig) as cm:
+            cfg.merge_host_config("[1]")
+        self.assertIn("not a JSON object", str(cm.exception))
+
     def test_hardened_rewrite(self):
         cfg = Config()
         cfg.image = "ohs-test:latest"

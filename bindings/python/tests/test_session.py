@@ -238,6 +238,9 @@ class TestLifecycle(EngineTest):
             cid = s.id
             self.assertIn(cid, raw_container_ids())
             self.assertEqual(s.exec(["true"]).exit_code, 0)
+            self.assertIsNotNone(s.findings)
+            self.assertEqual(s.findings.refused_count, 0)
+            self.assertEqual(s.oom_kills(), 0)
         self.assertTrue(s.closed)
         self.assertNotIn(cid, raw_container_ids())
 
