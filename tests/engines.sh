@@ -121,7 +121,7 @@ fi
 for eng in $engines; do
 	case $eng in
 	tls)
-		echo "=== tls: dockerd on tcp://127.0.0.1:2376 with --tlsverify (--bridge=none)"
+		echo "=== tls: dockerd on tcp://127.0.0.1:2376 with --tlsverify (own bridge, no iptables)"
 		if ! "$top/scripts/engine-tls.sh" start "$tls_state" >"$logs/tls-start.log" 2>&1; then
 			failed "tls: engine start"; sed 's/^/    /' "$logs/tls-start.log"
 			continue
@@ -129,14 +129,14 @@ for eng in $engines; do
 		pass "tls: engine started"
 		set -- DOCKER_HOST=tcp://127.0.0.1:2376 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$tls_state/certs"
 		cli_ps tls "$@"
-		# --bridge=none: no bridge network, so SANDBOX_NETWORK=none
+		# no iptables (no NAT, no published ports): SANDBOX_NETWORK=none
 		cli_run tls "$@" SANDBOX_NETWORK=none
 		for s in check_exec check_shell check_pool check_threads; do
 			suite tls $s "$@"
 		done
 		# check_session and the engine part of check_client are not run
 		# here: their port publishing and the name resolution between
-		# containers need the bridge and iptables this engine runs without;
+		# containers need the iptables rules this engine runs without;
 		# they run against Podman and the main engine.
 		cli_error tls "wrong CA" "TLS.*certificate" \
 			DOCKER_HOST=tcp://127.0.0.1:2376 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$tls_state/certs-wrongca"
