@@ -11,10 +11,12 @@ if ! command -v abidiff >/dev/null 2>&1; then
 	echo "SKIP: abidiff not installed (Debian package abigail-tools)"; exit 77
 fi
 hdrs="$top_srcdir/include/ohsandbox"
-abidiff --no-added-syms --headers-dir1 "$hdrs" --headers-dir2 "$hdrs" "$base" "$lib" >abi.diff 2>&1
+diff=$(mktemp)
+trap 'rm -f "$diff"' EXIT
+abidiff --no-added-syms --headers-dir1 "$hdrs" --headers-dir2 "$hdrs" "$base" "$lib" >"$diff" 2>&1
 rc=$?
 if [ $rc -ne 0 ]; then
-	cat abi.diff
+	cat "$diff"
 	[ $((rc & 1)) -ne 0 ] && fail "abidiff could not run (status $rc)"
 	fail "ABI changed incompatibly against abi/libohsandbox.abi (abidiff status $rc); see above"
 fi
