@@ -108,6 +108,17 @@ char *ohs__client_escape(const char *s)
 	return out;
 }
 
+char *ohs__client_path(const char *prefix, const char *arg, const char *suffix)
+{
+	char *e = ohs__client_escape(arg), *path;
+
+	path = e ? ohs__sprintf("%s%s%s", prefix, e, suffix ? suffix : "") : NULL;
+	free(e);
+	if (!path)
+		ohs__error_oom();
+	return path;
+}
+
 static const char *env_get(const char *const *envp, const char *name)
 {
 	size_t n = strlen(name);

@@ -108,4 +108,11 @@ int ohs__client_is_podman(const ohs_client *c);
 /* URL-escape one path or query component; free with free(). */
 char *ohs__client_escape(const char *s);
 
+/*
+ * An API path: `prefix`, then `arg` URL-escaped, then `suffix` (may be
+ * NULL), e.g. ohs__client_path("/containers/", id, "/json").  Free with
+ * free(); NULL (with OHS_ENOMEM set) when out of memory.
+ */
+char *ohs__client_path(const char *prefix, const char *arg, const char *suffix);
+
 #endif

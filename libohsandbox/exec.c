@@ -381,7 +381,7 @@ static int exec_create(char **exec_id, ohs_client *c, const char *cid,
 	const char *workdir, const char *user)
 {
 	json_t *body, *cmd, *jenv, *resp = NULL, *jid;
-	char *path = NULL, *esc = NULL, *tag = NULL;
+	char *path = NULL, *tag = NULL;
 	size_t i;
 	int rc = 0;
 
@@ -417,8 +417,7 @@ static int exec_create(char **exec_id, ohs_client *c, const char *cid,
 	if (user)
 		json_object_set_new(body, "User", json_string(user));
 
-	if (!(esc = ohs__client_escape(cid)) ||
-	    !(path = ohs__sprintf("/containers/%s/exec", esc))) {
+	if (!(path = ohs__client_path("/containers/", cid, "/exec"))) {
 		rc = ohs__error_oom();
 		goto done;
 	}
@@ -437,7 +436,6 @@ done:
 	json_decref(body);
 	json_decref(resp);
 	free(tag);
-	free(esc);
 	free(path);
 	return rc;
 }
@@ -446,16 +444,12 @@ done:
 static int exec_inspect(ohs_client *c, const char *exec_id, int *running, int *exit_code, long *pid)
 {
 	json_t *resp = NULL, *v;
-	char *path = NULL, *esc = NULL;
+	char *path = NULL;
 	int rc;
 
-	if (!(esc = ohs__client_escape(exec_id)) ||
-	    !(path = ohs__sprintf("/exec/%s/json", esc))) {
-		free(esc);
-		return ohs__error_oom();
-	}
+	if (!(path = ohs__client_path("/exec/", exec_id, "/json")))
+		return OHS_ENOMEM;
 	rc = ohs__client_json(c, "GET", path, NULL, &resp, "inspect exec");
-	free(esc);
 	free(path);
 	if (rc < 0)
 		return rc;
@@ -507,7 +501,7 @@ static const char kill_script[] =
 static int exec_kill(ohs_client *c, const char *cid, const char *xid, const char *user)
 {
 	const char *argv[] = { "/bin/sh", "-c", kill_script, "ohs-kill", xid, NULL };
-	char kid[33], *kexec = NULL, *path = NULL, *esc = NULL;
+	char kid[33], *kexec = NULL, *path = NULL;
 	static const char start_body[] = "{\"Detach\":false,\"Tty\":false}";
 	int rc, running = 1, code = -1;
 	long pid;
@@ -516,8 +510,7 @@ static int exec_kill(ohs_client *c, const char *cid, const char *xid, const char
 		return rc;
 	if ((rc = exec_create(&kexec, c, cid, argv, NULL, kid, NULL, user)) < 0)
 		return rc;
-	if (!(esc = ohs__client_escape(kexec)) ||
-	    !(path = ohs__sprintf("/exec/%s/start", esc))) {
+	if (!(path = ohs__client_path("/exec/", kexec, "/start"))) {
 		rc = ohs__error_oom();
 		goto done;
 	}
@@ -527,7 +520,6 @@ static int exec_kill(ohs_client *c, const char *cid, const char *xid, const char
 		goto done;
 	rc = exec_wait(c, kexec, 5000, &running, &code, &pid);
 done:
-	free(esc);
 	free(path);
 	free(kexec);
 	return rc;
@@ -548,7 +540,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	static const char start_body[] = "{\"Detach\":false,\"Tty\":false}";
 	ohs_client *c;
 	const char *cid;
-	char xid[33], *exec_id = NULL, *path = NULL, *esc = NULL;
+	char xid[33], *exec_id = NULL, *path = NULL;
 	exec_run run;
 	ohs_exec_result *res = NULL;
 	long t0, deadline = 0, pid = -1;
@@ -602,8 +594,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		}
 		goto done;
 	}
-	if (!(esc = ohs__client_escape(exec_id)) ||
-	    !(path = ohs__sprintf("/exec/%s/start", esc))) {
+	if (!(path = ohs__client_path("/exec/", exec_id, "/start"))) {
 		rc = ohs__error_oom();
 		goto done;
 	}
@@ -722,7 +713,6 @@ done:
 	free(run.etext.data);
 	free(run.hold.data);
 	free(exec_id);
-	free(esc);
 	free(path);
 	return rc;
 }

@@ -53,21 +53,6 @@ static int label_is_true(json_t *labels, const char *key)
 	return v && strcmp(v, "true") == 0;
 }
 
-static int remove_container(ohs_client *c, const char *id)
-{
-	char *e = ohs__client_escape(id), *path;
-	int rc;
-
-	if (!e)
-		return ohs__error_oom();
-	path = ohs__sprintf("/containers/%s?force=1&v=1", e);
-	free(e);
-	if (!path)
-		return ohs__error_oom();
-	rc = ohs__client_request(c, "DELETE", path, NULL, NULL, 0, NULL, "remove container");
-	free(path);
-	return rc == OHS_ENOTFOUND ? 0 : rc;
-}
 
 int ohs_reap(ohs_client *client, unsigned flags, size_t *removed)
 {
@@ -99,7 +84,7 @@ int ohs_reap(ohs_client *client, unsigned flags, size_t *removed)
 			continue; /* another host's: never ours to judge */
 		if (!(flags & OHS_REAP_ALL) && (kept || ohs__owner_alive(labels)))
 			continue;
-		if ((rc = remove_container(client, id)) < 0) {
+		if ((rc = ohs__container_remove(client, id)) < 0) {
 			if (!first_err)
 				first_err = rc;
 			continue;
@@ -127,7 +112,6 @@ int ohs_reap(ohs_client *client, unsigned flags, size_t *removed)
 		const char *name = json_string_value(json_object_get(n, "Name"));
 		int in_use = 0;
 		size_t j;
-		char *e, *path;
 
 		if (!sid || !name || !h || strcmp(h, host) != 0)
 			continue;
@@ -142,16 +126,11 @@ int ohs_reap(ohs_client *client, unsigned flags, size_t *removed)
 		/* a live owner may be between creating the network and the container */
 		if (in_use || (!(flags & OHS_REAP_ALL) && ohs__owner_alive(labels)))
 			continue;
-		if (!(e = ohs__client_escape(name)) || !(path = ohs__sprintf("/networks/%s", e))) {
-			free(e);
-			rc = ohs__error_oom();
+		rc = ohs__network_remove(client, name);
+		if (rc == OHS_ENOMEM)
 			break;
-		}
-		free(e);
-		rc = ohs__client_request(client, "DELETE", path, NULL, NULL, 0, NULL, "remove network");
-		free(path);
-		/* in use by another sandbox or already gone: not an error */
-		if (rc < 0 && rc != OHS_ENOTFOUND && rc != OHS_ECONFLICT && rc != OHS_EPERM && !first_err)
+		/* in use by another sandbox: not an error */
+		if (rc < 0 && rc != OHS_ECONFLICT && rc != OHS_EPERM && !first_err)
 			first_err = rc;
 		rc = 0;
 	}

@@ -207,15 +207,11 @@ static int session_ensure_live(const ohs_session *s, const char *fn)
 /* GET /containers/{id}/json */
 static int inspect_container(ohs_client *c, const char *id, json_t **out, const char *what)
 {
-	char *e = esc(id), *path;
+	char *path = ohs__client_path("/containers/", id, "/json");
 	int rc;
 
-	if (!e)
-		return OHS_ENOMEM;
-	path = ohs__sprintf("/containers/%s/json", e);
-	free(e);
 	if (!path)
-		return ohs__error_oom();
+		return OHS_ENOMEM;
 	rc = ohs__client_json(c, "GET", path, NULL, out, what);
 	free(path);
 	if (rc == 0 && !json_is_object(*out)) {
@@ -286,16 +282,12 @@ static int is_user_network(const char *mode)
 /* 1 exists, 0 missing, < 0 error. */
 static int network_exists(ohs_client *c, const char *name)
 {
-	char *e = esc(name), *path;
+	char *path = ohs__client_path("/networks/", name, NULL);
 	ohs__response resp = {0};
 	int rc;
 
-	if (!e)
-		return OHS_ENOMEM;
-	path = ohs__sprintf("/networks/%s", e);
-	free(e);
 	if (!path)
-		return ohs__error_oom();
+		return OHS_ENOMEM;
 	rc = ohs__client_request(c, "GET", path, NULL, NULL, 0, &resp, "inspect network");
 	free(path);
 	ohs__response_clear(&resp);
@@ -393,17 +385,25 @@ static int create_network(ohs_session *s, const char *name, int internal)
 	return ohs__strvec_push(&s->networks, name);
 }
 
-static int delete_network(ohs_client *c, const char *name)
+int ohs__container_remove(ohs_client *c, const char *id)
 {
-	char *e = esc(name), *path;
+	char *path = ohs__client_path("/containers/", id, "?force=1&v=1");
 	int rc;
 
-	if (!e)
-		return OHS_ENOMEM;
-	path = ohs__sprintf("/networks/%s", e);
-	free(e);
 	if (!path)
-		return ohs__error_oom();
+		return OHS_ENOMEM;
+	rc = ohs__client_request(c, "DELETE", path, NULL, NULL, 0, NULL, "remove container");
+	free(path);
+	return rc == OHS_ENOTFOUND ? 0 : rc;
+}
+
+int ohs__network_remove(ohs_client *c, const char *name)
+{
+	char *path = ohs__client_path("/networks/", name, NULL);
+	int rc;
+
+	if (!path)
+		return OHS_ENOMEM;
 	rc = ohs__client_request(c, "DELETE", path, NULL, NULL, 0, NULL, "remove network");
 	free(path);
 	if (rc == OHS_ENOTFOUND)
@@ -413,16 +413,12 @@ static int delete_network(ohs_client *c, const char *name)
 
 static int connect_network(ohs_session *s, const char *name)
 {
-	char *e = esc(name), *path;
+	char *path = ohs__client_path("/networks/", name, "/connect");
 	json_t *body;
 	int rc;
 
-	if (!e)
-		return OHS_ENOMEM;
-	path = ohs__sprintf("/networks/%s/connect", e);
-	free(e);
 	if (!path)
-		return ohs__error_oom();
+		return OHS_ENOMEM;
 	if (!(body = json_pack("{s:s}", "Container", s->id))) {
 		free(path);
 		return ohs__error_oom();
@@ -628,22 +624,12 @@ static int session_teardown(ohs_session *s)
 	int rc = 0, r;
 	size_t i;
 
-	if (s->id) {
-		char *e = esc(s->id), *path = e ? ohs__sprintf("/containers/%s?force=1&v=1", e) : NULL;
-
-		free(e);
-		if (!path)
-			return ohs__error_oom();
-		r = ohs__client_request(s->client, "DELETE", path, NULL, NULL, 0, NULL,
-			"remove container");
-		free(path);
-		if (r < 0 && r != OHS_ENOTFOUND)
-			rc = r;
-	}
+	if (s->id && (r = ohs__container_remove(s->client, s->id)) < 0)
+		rc = r;
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < s->networks.n; i++) {
-		r = delete_network(s->client, s->networks.v[i]);
+		r = ohs__network_remove(s->client, s->networks.v[i]);
 		/* still in use by another sandbox: leave it to the last user / ohs_reap */
 		if (r < 0 && r != OHS_ECONFLICT && r != OHS_EPERM && rc == 0)
 			rc = r;

@@ -28,6 +28,11 @@
 #define OHS_NAME_PREFIX       "ohs-"
 #define OHS_KEEP_PREFIX       "ohs-keep-"
 
+/* DELETE a container (forced, with its anonymous volumes) or a network;
+ * one that is already gone is not an error. */
+int ohs__container_remove(ohs_client *c, const char *id);
+int ohs__network_remove(ohs_client *c, const char *name);
+
 /* The client a session talks through (borrowed). */
 ohs_client *ohs__session_client(const ohs_session *s);
 

@@ -232,15 +232,11 @@ static void parse_trailer(const matcher *m, long *status, char *flag)
 static int exec_inspect(ohs_shell *sh, int *running, int *code)
 {
 	json_t *resp = NULL, *v;
-	char *path, *esc;
+	char *path;
 	int rc;
 
-	if (!(esc = ohs__client_escape(sh->exec_id)))
-		return ohs__error_oom();
-	path = ohs__sprintf("/exec/%s/json", esc);
-	free(esc);
-	if (!path)
-		return ohs__error_oom();
+	if (!(path = ohs__client_path("/exec/", sh->exec_id, "/json")))
+		return OHS_ENOMEM;
 	rc = ohs__client_json(sh->client, "GET", path, NULL, &resp, "inspect shell exec");
 	free(path);
 	if (rc < 0)
@@ -416,7 +412,7 @@ static int shell_start(ohs_shell *sh, const char *what)
 {
 	static const char start_body[] = "{\"Detach\":false,\"Tty\":false}";
 	json_t *body, *cmd, *jenv, *resp = NULL, *jid;
-	char *path = NULL, *esc = NULL;
+	char *path = NULL;
 	size_t i;
 	int rc;
 
@@ -453,8 +449,7 @@ static int shell_start(ohs_shell *sh, const char *what)
 	if (sh->user)
 		json_object_set_new(body, "User", json_string(sh->user));
 
-	if (!(esc = ohs__client_escape(sh->cid)) ||
-	    !(path = ohs__sprintf("/containers/%s/exec", esc))) {
+	if (!(path = ohs__client_path("/containers/", sh->cid, "/exec"))) {
 		rc = ohs__error_oom();
 		goto done;
 	}
@@ -481,11 +476,9 @@ static int shell_start(ohs_shell *sh, const char *what)
 		rc = ohs__error_oom();
 		goto done;
 	}
-	free(esc);
 	free(path);
 	path = NULL;
-	if (!(esc = ohs__client_escape(sh->exec_id)) ||
-	    !(path = ohs__sprintf("/exec/%s/start", esc))) {
+	if (!(path = ohs__client_path("/exec/", sh->exec_id, "/start"))) {
 		rc = ohs__error_oom();
 		goto done;
 	}
@@ -504,7 +497,6 @@ static int shell_start(ohs_shell *sh, const char *what)
 done:
 	json_decref(body);
 	json_decref(resp);
-	free(esc);
 	free(path);
 	return rc;
 }

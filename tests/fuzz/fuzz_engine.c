@@ -124,6 +124,17 @@ char *ohs__client_escape(const char *s)
 	return out;
 }
 
+char *ohs__client_path(const char *prefix, const char *arg, const char *suffix)
+{
+	char *e = ohs__client_escape(arg), *path;
+
+	path = e ? ohs__sprintf("%s%s%s", prefix, e, suffix ? suffix : "") : NULL;
+	free(e);
+	if (!path)
+		ohs__error_oom();
+	return path;
+}
+
 int ohs__client_request(ohs_client *c, const char *method, const char *path,
 	const char *content_type, const char *body, size_t body_len,
 	ohs__response *resp, const char *what)
