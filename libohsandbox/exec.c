@@ -204,6 +204,14 @@ int ohs_exec_opts_set_timeout(ohs_exec_opts *o, long timeout_ms)
 	return 0;
 }
 
+int ohs_exec_opts_set_tty(ohs_exec_opts *o, int tty)
+{
+	if (!o)
+		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_tty: o is NULL");
+	o->tty = tty != 0;
+	return 0;
+}
+
 int ohs_exec_opts_set_output_cap(ohs_exec_opts *o, size_t bytes)
 {
 	if (!o)
@@ -276,6 +284,7 @@ typedef struct {
 	int held;                   /* first stdout frame held back (maybe an OCI error) */
 	int seen_stdout;
 	int oom;
+	int tty;                    /* raw stream, no frames */
 } exec_run;
 
 static int deliver(exec_run *r, int stream, const char *data, size_t len)
@@ -346,6 +355,9 @@ static int on_data(const char *data, size_t len, void *payload)
 {
 	exec_run *r = payload;
 
+	/* With a terminal the engine sends one raw stream: it is all stdout. */
+	if (r->tty)
+		return on_frame(1, data, len, r) != 0 ? 1 : 0;
 	return ohs__demux_feed(&r->demux, data, len) != 0 ? 1 : 0;
 }
 
@@ -378,7 +390,7 @@ static int random_hex(char *out, size_t nbytes)
 /* POST /containers/{cid}/exec; *exec_id receives the new exec's id. */
 static int exec_create(char **exec_id, ohs_client *c, const char *cid,
 	const char *const *argv, const ohs__strvec *env, const char *xid,
-	const char *workdir, const char *user)
+	const char *workdir, const char *user, int tty)
 {
 	json_t *body, *cmd, *jenv, *resp = NULL, *jid;
 	char *path = NULL, *tag = NULL;
@@ -407,7 +419,7 @@ static int exec_create(char **exec_id, ohs_client *c, const char *cid,
 	json_object_set_new(body, "AttachStdin", json_false());
 	json_object_set_new(body, "AttachStdout", json_true());
 	json_object_set_new(body, "AttachStderr", json_true());
-	json_object_set_new(body, "Tty", json_false());
+	json_object_set_new(body, "Tty", json_boolean(tty));
 	json_object_set_new(body, "Cmd", cmd);
 	cmd = NULL;
 	json_object_set_new(body, "Env", jenv);
@@ -508,7 +520,7 @@ static int exec_kill(ohs_client *c, const char *cid, const char *xid, const char
 
 	if ((rc = random_hex(kid, 16)) < 0)
 		return rc;
-	if ((rc = exec_create(&kexec, c, cid, argv, NULL, kid, NULL, user)) < 0)
+	if ((rc = exec_create(&kexec, c, cid, argv, NULL, kid, NULL, user, 0)) < 0)
 		return rc;
 	if (!(path = ohs__client_path("/exec/", kexec, "/start"))) {
 		rc = ohs__error_oom();
@@ -536,8 +548,9 @@ static int oci_exit_code(const char *text)
 int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	const char *const *argv, const ohs_exec_opts *opts)
 {
-	static const ohs_exec_opts defaults = { {0}, NULL, NULL, 0, 0, NULL, NULL };
-	static const char start_body[] = "{\"Detach\":false,\"Tty\":false}";
+	static const ohs_exec_opts defaults = { {0}, NULL, NULL, 0, 0, NULL, NULL, 0 };
+	static const char start_plain[] = "{\"Detach\":false,\"Tty\":false}";
+	static const char start_tty[] = "{\"Detach\":false,\"Tty\":true}";
 	ohs_client *c;
 	const char *cid;
 	char xid[33], *exec_id = NULL, *path = NULL;
@@ -569,6 +582,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	run.out.limit = run.err.limit = cap;
 	run.etext.limit = OHS_EXEC_ERRTEXT_MAX;
 	run.hold.limit = OHS_EXEC_ERRTEXT_MAX;
+	run.tty = opts->tty;
 	run.cb = opts->cb;
 	run.payload = opts->payload;
 	ohs__demux_init(&run.demux, on_frame, &run);
@@ -579,7 +593,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	if ((rc = random_hex(xid, 16)) < 0)
 		goto done;
 	if ((rc = exec_create(&exec_id, c, cid, argv, &opts->env, xid,
-			opts->workdir, opts->user)) < 0) {
+			opts->workdir, opts->user, opts->tty)) < 0) {
 		const char *m = ohs_error_last();
 
 		/* engine 20.10 answers 409, or 500 right after a stop */
@@ -607,8 +621,10 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 			if (tmo < 1)
 				tmo = 1;
 		}
-		src = ohs__client_stream(c, "POST", path, "application/json", start_body,
-			sizeof(start_body) - 1, on_data, &run, tmo, "start exec");
+		src = ohs__client_stream(c, "POST", path, "application/json",
+			opts->tty ? start_tty : start_plain,
+			opts->tty ? sizeof(start_tty) - 1 : sizeof(start_plain) - 1,
+			on_data, &run, tmo, "start exec");
 	}
 
 	if (run.oom) {

@@ -16,6 +16,7 @@ struct ohs_exec_opts {
 	size_t cap;
 	ohs_output_cb cb;
 	void *payload;
+	int tty;                /* allocate a terminal: one raw stream, no frames */
 };
 
 struct ohs_exec_result {

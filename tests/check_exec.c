@@ -371,6 +371,35 @@ static int collect(int stream, const char *data, size_t len, void *payload)
 	return 0;
 }
 
+START_TEST(test_exec_tty)
+{
+	ohs_exec_opts *o = NULL;
+	ohs_exec_result *r;
+	const char *out;
+	size_t elen = 1;
+
+	ck_assert_ohs_ok(ohs_exec_opts_new(&o));
+	ck_assert_ohs_ok(ohs_exec_opts_set_tty(o, 1));
+	r = sh("[ -t 1 ] && echo on-a-tty; echo to-stderr >&2; exit 4", o);
+	out = ohs_exec_result_stdout(r, NULL);
+	/* one raw stream: everything is stdout, with terminal line endings */
+	ck_assert_ptr_nonnull(strstr(out, "on-a-tty\r\n"));
+	ck_assert_ptr_nonnull(strstr(out, "to-stderr"));
+	ohs_exec_result_stderr(r, &elen);
+	ck_assert_uint_eq(elen, 0);
+	ck_assert_int_eq(ohs_exec_result_exit_code(r), 4);
+	ohs_exec_result_free(r);
+
+	/* without: no terminal, streams apart */
+	ck_assert_ohs_ok(ohs_exec_opts_set_tty(o, 0));
+	r = sh("[ -t 1 ] || echo no-tty", o);
+	ck_assert_str_eq(ohs_exec_result_stdout(r, NULL), "no-tty\n");
+	ohs_exec_result_free(r);
+	ohs_exec_opts_free(o);
+	ck_assert_ohs_error(ohs_exec_opts_set_tty(NULL, 1), OHS_EINVAL, "o is NULL");
+}
+END_TEST
+
 START_TEST(test_exec_output_cb)
 {
 	ohs_exec_opts *o = NULL;
@@ -743,6 +772,7 @@ int main(void)
 		tcase_add_test(ex, test_exec_env_workdir_user);
 		tcase_add_loop_test(ex, test_exec_exit_codes, 0, (int)OHS_ARRAY_SIZE(codes));
 		tcase_add_test(ex, test_exec_output_cb);
+		tcase_add_test(ex, test_exec_tty);
 		tcase_add_test(ex, test_exec_timeout);
 		tcase_add_test(ex, test_exec_output_cap);
 		tcase_add_test(ex, test_exec_stopped_session);

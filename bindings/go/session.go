@@ -387,6 +387,9 @@ type ExecOptions struct {
 	// 2: stderr; data is a copy).  Returning an error kills the command and
 	// Exec returns that error.
 	Output func(stream int, data []byte) error
+	// Tty runs the command with a terminal: the output is one raw stream,
+	// all of it in Stdout, with "\r\n" line endings.
+	Tty bool
 }
 
 // ExecResult is the outcome of a command.
@@ -536,6 +539,11 @@ func newExecOpts(what string, opts *ExecOptions, timeout time.Duration) (o *C.oh
 	}
 	if opts.OutputCap > 0 {
 		if rc := C.ohs_exec_opts_set_output_cap(o, C.size_t(opts.OutputCap)); rc < 0 {
+			return nil, lastError(rc)
+		}
+	}
+	if opts.Tty {
+		if rc := C.ohs_exec_opts_set_tty(o, 1); rc < 0 {
 			return nil, lastError(rc)
 		}
 	}

@@ -115,6 +115,12 @@ OHS_EXTERN(int) ohs_exec_opts_set_user(ohs_exec_opts *o, const char *user);
 OHS_EXTERN(int) ohs_exec_opts_set_timeout(ohs_exec_opts *o, long timeout_ms);
 /** Bytes kept per stream (0: default 16 MiB); the rest is dropped and flagged. */
 OHS_EXTERN(int) ohs_exec_opts_set_output_cap(ohs_exec_opts *o, size_t bytes);
+/**
+ * Run the command with a terminal (Tty): the engine then sends one raw
+ * stream, which is all reported as stdout (stderr stays empty), with
+ * terminal line endings ("\r\n").  Default off.
+ */
+OHS_EXTERN(int) ohs_exec_opts_set_tty(ohs_exec_opts *o, int tty);
 /** Also stream output to `cb` as it arrives (it is kept in the result too, up to the cap). */
 OHS_EXTERN(int) ohs_exec_opts_set_output_cb(ohs_exec_opts *o, ohs_output_cb cb, void *payload);
 

@@ -224,6 +224,7 @@ FUNCTIONS = {
     "ohs_exec_opts_set_user": (STATUS, [EXEC_OPTS, c_char_p]),
     "ohs_exec_opts_set_timeout": (STATUS, [EXEC_OPTS, c_long]),
     "ohs_exec_opts_set_output_cap": (STATUS, [EXEC_OPTS, c_size_t]),
+    "ohs_exec_opts_set_tty": (STATUS, [EXEC_OPTS, c_int]),
     "ohs_exec_opts_set_output_cb": (STATUS, [EXEC_OPTS, OUTPUT_CB, c_void_p]),
     "ohs_session_exec": (STATUS, [P(EXEC_RESULT), SESSION, STRV, EXEC_OPTS]),
     "ohs_session_exec_shell": (STATUS, [P(EXEC_RESULT), SESSION, c_char_p, EXEC_OPTS]),
