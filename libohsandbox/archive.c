@@ -142,6 +142,7 @@ typedef struct {
 	const char *local;         /* upload: local path; download: dest dir (resolved) */
 	const char *what;          /* function name for messages */
 	int err;                   /* worker's own failure (OHS_E*), 0 if none */
+	int cancelled;             /* the other side closed the channel first */
 	char msg[1024];
 	char rbuf[IO_CHUNK];       /* download: libarchive read buffer */
 } xfer;
@@ -188,6 +189,7 @@ static la_ssize_t up_write_cb(struct archive *a, void *payload, const void *buf,
 	xfer *x = payload;
 
 	if (chan_write(&x->ch, buf, len) < 0) {
+		x->cancelled = 1;
 		archive_set_error(a, ECANCELED, "upload aborted");
 		return -1;
 	}
@@ -433,7 +435,9 @@ int ohs_session_upload(ohs_session *s, const char *local_path, const char *dest_
 	chan_close_read(&u.x.ch);
 	pthread_join(th, NULL);
 
-	if (u.x.err) {
+	/* The worker's error wins, unless it only failed because the transfer
+	 * had already ended (then the transport's error is the real one). */
+	if (u.x.err && !(u.x.cancelled && rc < 0)) {
 		rc = ohs__error_set(u.x.err, "%s", u.x.msg);
 	} else if (rc == OHS_ENOTFOUND) {
 		char *m = ohs__strdup(ohs_error_last());
