@@ -30,15 +30,12 @@ if ! make -C "$build" -j2 check; then
 	done
 fi
 
-step "valgrind memcheck (unit suites, CK_FORK=no)"
-for t in check_error check_volume check_netpolicy check_config check_env check_stream check_policy; do
-	if ! CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
-		--error-exitcode=99 "$build/tests/$t" >"$build/tests/$t.vg.log" 2>&1; then
-		echo "FAIL: valgrind $t"; tail -n 40 "$build/tests/$t.vg.log"; status=1
-	else
-		echo "PASS: valgrind $t"
-	fi
-done
+step "sanitizers: ASan+UBSan make check, valgrind memcheck over every suite, TSan over the thread suites"
+if OHS_SAN_TSAN=1 OHS_SAN_BUILD="$build-san" OHS_SAN_TSAN_BUILD="$build-tsan" sh scripts/sanitize.sh "$build"; then
+	echo "PASS: sanitizers"
+else
+	echo "FAIL: sanitizers"; status=1
+fi
 
 step "more engines: a second dockerd over TLS, Podman"
 if sh tests/engines.sh "$build"; then
