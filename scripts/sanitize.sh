@@ -32,6 +32,8 @@ fi
 jobs=${OHS_SAN_JOBS:-2}
 
 export OHS_REQUIRE_ENGINE="${OHS_REQUIRE_ENGINE:-1}"
+# Sanitized builds run several times slower: give Check's per-test timeouts room.
+export CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-5}"
 export OHS_TEST_IMAGE="${OHS_TEST_IMAGE:-ohs-test:latest}"
 
 status=0

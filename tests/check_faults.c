@@ -617,8 +617,9 @@ START_TEST(test_cycles_rss)
 		"VmRSS %ld kB after 100, %ld kB after %d\n", cycles, (now_ms() - t0) / 1000.0,
 		(double)(now_ms() - t100) / (cycles - 100), rss100, rss_end, cycles);
 	/* OHS_FAULTS_CYCLES below 1000 (e.g. under valgrind, whose own heap
-	 * grows): report only */
-	if (cycles >= 1000)
+	 * grows), valgrind or a sanitizer build (freed memory stays in
+	 * quarantine): report only */
+	if (cycles >= 1000 && !ohs_test_under_valgrind() && !OHS_TEST_SANITIZED)
 		ck_assert_msg(rss_end - rss100 < 1024, "VmRSS grew by %ld kB from cycle 100 to %d",
 			rss_end - rss100, cycles);
 	ohs_config_free(cfg);
@@ -1152,8 +1153,11 @@ START_TEST(test_engine_dies)
 	ck_assert_int_eq(write(down[1], "g", 1), 1);
 	read_lines(up[0], buf, sizeof(buf), 3, 30000);
 	ck_assert_int_eq(waitpid(child, &status, 0), child);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d; said: %s",
-		status, buf);
+	/* (under valgrind the child, an owner that dies holding its sessions on
+	 * purpose, ends with valgrind's leak exit code 99) */
+	ck_assert_msg(WIFEXITED(status) && (WEXITSTATUS(status) == 0 ||
+		(ohs_test_under_valgrind() && WEXITSTATUS(status) == 99)),
+		"child status %d; said: %s", status, buf);
 	/* start of the created sandbox: the engine is unreachable */
 	line = buf;
 	ck_assert_msg(sscanf(line, "%d %ld", &rc, &el) == 2, "child: %s", buf);

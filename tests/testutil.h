@@ -74,6 +74,19 @@ static inline int ohs_test_under_valgrind(void)
 	return p && strstr(p, "vgpreload") != NULL;
 }
 
+/* Whether the test was built with ASan/TSan (resident memory and timings
+ * are not meaningful then: the sanitizers keep freed memory in quarantine). */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+# define OHS_TEST_SANITIZED 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#  define OHS_TEST_SANITIZED 1
+# endif
+#endif
+#ifndef OHS_TEST_SANITIZED
+# define OHS_TEST_SANITIZED 0
+#endif
+
 /* The local test image (built by scripts/test-image.sh). */
 static inline const char *ohs_test_image(void)
 {
