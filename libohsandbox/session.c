@@ -1220,6 +1220,10 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	mode = np ? ohs_netpolicy_mode(np) : NULL;
 	nnet = np ? ohs_netpolicy_network_count(np) : 0;
 
+	/* an internal network that can never be internal: a config error first */
+	if ((rc = ohs__netpolicy_check_internal(np)) < 0)
+		return rc;
+
 	/*
 	 * Every create goes through the config's security policy: the body
 	 * sent is the policy's (rewritten under the hardened profile), and a
@@ -1252,8 +1256,6 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	 * local volume binding a host path is judged like that bind).
 	 */
 	nfind = ohs_findings_count(findings);
-	if ((rc = ohs__netpolicy_check_internal(np)) < 0)
-		goto fail;
 	if (is_user_network(mode)) {
 		json_t *ninfo = NULL;
 
