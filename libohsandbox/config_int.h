@@ -35,4 +35,13 @@ int ohs__image_split_default(char **repo, char **tag) OHS_INTERNAL;
  */
 int ohs__config_create_body_json(json_t **out, const ohs_config *cfg) OHS_INTERNAL;
 
+/*
+ * When the netpolicy asks for an internal network (SANDBOX_NETWORK_INTERNAL)
+ * on a network mode that can never be internal ("bridge", "default": the
+ * engine's default bridge; "host"): OHS_EINVAL naming the network and what
+ * to set instead.  0 otherwise (not internal, "none", or a user network,
+ * which the session checks against the engine).
+ */
+int ohs__netpolicy_check_internal(const ohs_netpolicy *np) OHS_INTERNAL;
+
 #endif

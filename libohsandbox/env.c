@@ -405,7 +405,8 @@ static int load_network(ohs_config *cfg, const char *const *envp)
 		return prefixed(rc, "SANDBOX_NETWORK_INTERNAL");
 	if (nets && (rc = ohs_netpolicy_parse_networks(np, nets)) < 0)
 		return prefixed(rc, "SANDBOX_ADDITIONAL_NETWORKS");
-	return 0;
+	/* fail closed at config time when "internal" can never hold */
+	return ohs__netpolicy_check_internal(np);
 }
 
 /* ------------------------------------------------------------ security policy */

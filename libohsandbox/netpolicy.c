@@ -3,6 +3,7 @@
  * published ports.  Pure: no I/O, no engine.  See ohs_netpolicy_new(3).
  */
 #include "internal.h"
+#include "config_int.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -289,6 +290,24 @@ int ohs_netpolicy_set_internal(ohs_netpolicy *np, int internal)
 int ohs_netpolicy_internal(const ohs_netpolicy *np)
 {
 	return np ? np->internal : -1;
+}
+
+int ohs__netpolicy_check_internal(const ohs_netpolicy *np)
+{
+	const char *m = np ? np->mode : NULL;
+
+	if (!np || !np->internal || !m)
+		return 0;
+	if (!strcmp(m, "bridge") || !strcmp(m, "default"))
+		return ohs__error_set(OHS_EINVAL, "SANDBOX_NETWORK_INTERNAL=true cannot be honoured on "
+			"network \"%s\" (the engine's default bridge, which always reaches outside the host); "
+			"set SANDBOX_NETWORK to the name of a network for the library to create internal, "
+			"or to \"none\" for no network at all", m);
+	if (!strcmp(m, "host"))
+		return ohs__error_set(OHS_EINVAL, "SANDBOX_NETWORK_INTERNAL=true cannot be honoured on "
+			"network \"host\" (the host's own network); set SANDBOX_NETWORK to the name of a "
+			"network for the library to create internal, or to \"none\" for no network at all");
+	return 0;
 }
 
 /* ---- additional networks ---------------------------------------------- */

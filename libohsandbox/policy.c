@@ -4,6 +4,7 @@
  * ohs_policy_new(3) and ohsandbox-policy(7).
  */
 #include "internal.h"
+#include "policy_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -138,12 +139,13 @@ static const check_def checks[C__COUNT] = {
 };
 
 typedef struct {
-	enum check check;
+	enum check check; /* C__COUNT: added from outside the table (def holds it) */
 	char *field;
 	char *value;
 	char *message;
 	int refused;
 	int fixed;
+	check_def *ext;   /* owned; only for check C__COUNT (ohs__findings_add) */
 } finding;
 
 struct ohs_findings {
@@ -540,6 +542,18 @@ static void finding_clear(finding *f)
 	free(f->field);
 	free(f->value);
 	free(f->message);
+	if (f->ext) {
+		free((char *)f->ext->id);
+		free((char *)f->ext->title);
+		free((char *)f->ext->remediation);
+		free(f->ext);
+	}
+}
+
+/* The check a finding reports: the table's, or its own (ohs__findings_add). */
+static const check_def *def_of(const finding *x)
+{
+	return x->ext ? x->ext : &checks[x->check];
 }
 
 void ohs_findings_free(ohs_findings *f)
@@ -607,6 +621,56 @@ static ohs_findings *findings_new(const ohs_policy *p)
 	return f;
 }
 
+int ohs__findings_add(ohs_findings *f, const char *id, const char *severity, const char *field,
+	const char *value, const char *message, const char *remediation, int refused)
+{
+	check_def *d;
+	finding *x;
+	size_t i;
+	int rc;
+
+	if (!f || !id || !severity || !field || !message || !remediation)
+		return ohs__error_set(OHS_EINVAL, "ohs__findings_add: a required argument is NULL");
+	for (i = 1; i < OHS_ARRAY_SIZE(sev_names); i++)
+		if (strcmp(severity, sev_names[i]) == 0)
+			break;
+	if (i == OHS_ARRAY_SIZE(sev_names))
+		return ohs__error_set(OHS_EINVAL, "ohs__findings_add: severity \"%s\" is unknown; "
+			"expected \"low\", \"medium\", \"high\" or \"critical\"", severity);
+	if (!(d = calloc(1, sizeof(*d))))
+		return ohs__error_oom();
+	d->sev = (enum sev)i;
+	d->id = ohs__strdup(id);
+	d->title = ohs__strdup(message);
+	d->remediation = ohs__strdup(remediation);
+	/* added as the first check, then turned into this one */
+	if (!d->id || !d->title || !d->remediation ||
+	    (rc = findings_add(f, (enum check)0, field, value, 0)) < 0) {
+		free((char *)d->id);
+		free((char *)d->title);
+		free((char *)d->remediation);
+		free(d);
+		return ohs__error_oom();
+	}
+	x = &f->v[f->n - 1];
+	if (x->refused)
+		f->refused--;
+	x->check = C__COUNT;
+	x->ext = d;
+	x->refused = refused ? 1 : 0;
+	if (x->refused)
+		f->refused++;
+	free(x->message);
+	if (!(x->message = ohs__sprintf("%s (%s): %s: %s=\"%s\"", d->id, sev_names[d->sev], d->title,
+			field, value ? value : ""))) {
+		f->n--;
+		f->refused -= x->refused;
+		finding_clear(x);
+		return ohs__error_oom();
+	}
+	return 0;
+}
+
 size_t ohs_findings_count(const ohs_findings *f)
 {
 	return f ? f->n : 0;
@@ -622,13 +686,13 @@ size_t ohs_findings_refused_count(const ohs_findings *f)
 const char *ohs_findings_id(const ohs_findings *f, size_t i)
 {
 	const finding *x = FINDING(f, i);
-	return x ? checks[x->check].id : NULL;
+	return x ? def_of(x)->id : NULL;
 }
 
 const char *ohs_findings_severity(const ohs_findings *f, size_t i)
 {
 	const finding *x = FINDING(f, i);
-	return x ? sev_names[checks[x->check].sev] : NULL;
+	return x ? sev_names[def_of(x)->sev] : NULL;
 }
 
 const char *ohs_findings_field(const ohs_findings *f, size_t i)
@@ -652,7 +716,7 @@ const char *ohs_findings_message(const ohs_findings *f, size_t i)
 const char *ohs_findings_remediation(const ohs_findings *f, size_t i)
 {
 	const finding *x = FINDING(f, i);
-	return x ? checks[x->check].remediation : NULL;
+	return x ? def_of(x)->remediation : NULL;
 }
 
 int ohs_findings_refused(const ohs_findings *f, size_t i)
@@ -690,9 +754,9 @@ int ohs_findings_to_json(char **out, const ohs_findings *f)
 	for (i = 0; i < f->n; i++) {
 		const finding *x = &f->v[i];
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}",
-			"id", checks[x->check].id, "severity", sev_names[checks[x->check].sev],
+			"id", def_of(x)->id, "severity", sev_names[def_of(x)->sev],
 			"field", x->field, "value", x->value, "message", x->message,
-			"remediation", checks[x->check].remediation,
+			"remediation", def_of(x)->remediation,
 			"refused", x->refused, "fixed", x->fixed);
 
 		if (!o || json_array_append_new(arr, o))
@@ -1791,8 +1855,8 @@ static int refusal_error(const ohs_policy *p, const ohs_findings *f)
 
 		if (!x->refused)
 			continue;
-		s = ohs__sprintf("%s%s %s=\"%s\" (%s)", k++ ? "; " : "", checks[x->check].id, x->field,
-			x->value, checks[x->check].title);
+		s = ohs__sprintf("%s%s %s=\"%s\" (%s)", k++ ? "; " : "", def_of(x)->id, x->field,
+			x->value, def_of(x)->title);
 		if (!s || ohs__buf_puts(&b, s) < 0) {
 			free(s);
 			ohs__buf_clear(&b);

@@ -63,6 +63,14 @@ check_bad 'SANDBOX_RUNTIME_BINDING_ADDRESS=localhost' 'SANDBOX_RUNTIME_BINDING_A
 check_bad 'SANDBOX_ADDITIONAL_NETWORKS=a,b' 'SANDBOX_ADDITIONAL_NETWORKS'
 check_bad 'SANDBOX_USE_HOST_NETWORK=maybe' 'SANDBOX_USE_HOST_NETWORK'
 check_bad 'AGENT_SERVER_IMAGE_TAG=bad tag' 'AGENT_SERVER_IMAGE_TAG'
+# B5: "internal" on the default bridge can never hold: refused, never printed as "(internal)"
+check_bad 'SANDBOX_NETWORK_INTERNAL=true' 'SANDBOX_NETWORK_INTERNAL=true cannot be honoured on network "bridge"'
+clean_env SANDBOX_NETWORK_INTERNAL=true SANDBOX_NETWORK=host "$bin" config >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'network "host"' "$tmp/err" || fail "internal + host: $(cat "$tmp/err")"
+clean_env SANDBOX_NETWORK_INTERNAL=true SANDBOX_NETWORK=sbx-net "$bin" config >"$tmp/out" 2>"$tmp/err" ||
+	fail "internal + own network: $(cat "$tmp/err")"
+grep -q '^network:   mode sbx-net (internal: created internal, or refused if it exists and is not)' "$tmp/out" ||
+	fail "internal + own network: $(grep network "$tmp/out")"
 
 # ohsandbox check: 3 with each refusing check listed, 0 otherwise; unknown profile 2.
 clean_env SANDBOX_VOLUMES="/var/run/docker.sock:/var/run/docker.sock" "$bin" check >"$tmp/out" 2>"$tmp/err"

@@ -193,9 +193,19 @@ static void print_config_human(const ohs_config *cfg)
 			ohs_volumes_type(vols, i) == OHS_MOUNT_VOLUME ? "volume" : "bind",
 			ohs_volumes_source(vols, i), ohs_volumes_target(vols, i),
 			ohs_volumes_mode(vols, i) == OHS_MOUNT_RO ? "ro" : "rw");
-	printf("network:   mode %s%s, binding address %s\n", ohs_netpolicy_mode(np),
-		ohs_netpolicy_internal(np) ? " (internal)" : "",
-		ohs_netpolicy_binding_address(np));
+	{
+		/* "internal" only where it can hold: a network the library creates
+		 * internal (an existing one must already be), or none at all */
+		const char *m = ohs_netpolicy_mode(np), *note = "";
+
+		if (ohs_netpolicy_internal(np) > 0)
+			note = !strcmp(m, "none") ? " (internal: no network)" :
+				!strcmp(m, "bridge") || !strcmp(m, "default") || !strcmp(m, "host") ?
+				" (internal cannot be honoured here: a session is refused)" :
+				" (internal: created internal, or refused if it exists and is not)";
+		printf("network:   mode %s%s, binding address %s\n", m, note,
+			ohs_netpolicy_binding_address(np));
+	}
 	n = ohs_netpolicy_network_count(np);
 	for (i = 0; i < n; i++)
 		printf("  additional network %s\n", ohs_netpolicy_network(np, i));
