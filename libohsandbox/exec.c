@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "session_int.h"
 #include "exec_int.h"
+#include "mainproc_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -597,7 +598,9 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		const char *m = ohs_error_last();
 
 		/* engine 20.10 answers 409, or 500 right after a stop */
-		if (m && (strstr(m, "is not running") || strstr(m, "is paused"))) {
+		if (rc != OHS_ENOMEM && ohs__session_exited_error(s, "ohs_session_exec") == OHS_ESTATE) {
+			rc = OHS_ESTATE;
+		} else if (m && (strstr(m, "is not running") || strstr(m, "is paused"))) {
 			char *copy = ohs__strdup(m);
 
 			rc = ohs__error_set_http(OHS_ESTATE, ohs_error_last_http_status(),
@@ -653,6 +656,9 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 			exec_kill(c, cid, xid, opts->user);
 			rc = ohs__error_set(src, "ohs_session_exec: %s", msg ? msg : ohs_strerror(src));
 			free(msg);
+			/* the container's main process exited under the command */
+			if (ohs__session_exited_error(s, "ohs_session_exec") == OHS_ESTATE)
+				rc = OHS_ESTATE;
 			goto done;
 		}
 	}
@@ -679,6 +685,13 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		code = 137;
 	}
 
+	/* An exec that could not start (engine 20.10: ExitCode 126, Pid 0, OCI text)
+	 * because the container's main process has exited meanwhile. */
+	if (pid <= 0 && (code == 126 || code == 127 || run.held) &&
+	    ohs__session_exited_error(s, "ohs_session_exec") == OHS_ESTATE) {
+		rc = OHS_ESTATE;
+		goto done;
+	}
 	/* An exec that could not start (engine 20.10: ExitCode 126, Pid 0, OCI text). */
 	if (run.held && pid <= 0) {
 		code = oci_exit_code(run.hold.data ? run.hold.data : "");
