@@ -24,7 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define OHS_EXEC_DEFAULT_CAP ((size_t)16 * 1024 * 1024)
 #define OHS_EXEC_ERRTEXT_MAX ((size_t)64 * 1024)
 #define OHS_EXEC_ID_VAR "OHS_EXEC_ID"
 #define OHS_OCI_PREFIX "OCI runtime exec failed"
@@ -539,12 +538,6 @@ done:
 }
 
 /* docker run's convention for a command that cannot start. */
-static int oci_exit_code(const char *text)
-{
-	if (strstr(text, "executable file not found") || strstr(text, "no such file or directory"))
-		return 127;
-	return 126;
-}
 
 int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	const char *const *argv, const ohs_exec_opts *opts)
@@ -694,7 +687,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	}
 	/* An exec that could not start (engine 20.10: ExitCode 126, Pid 0, OCI text). */
 	if (run.held && pid <= 0) {
-		code = oci_exit_code(run.hold.data ? run.hold.data : "");
+		code = ohs__oci_exit_code(run.hold.data ? run.hold.data : "");
 		ohs__capbuf_add(&run.err, run.hold.data, run.hold.len);
 		deliver(&run, 2, run.hold.data, run.hold.len);
 		run.held = 0;
@@ -707,7 +700,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		const char *t = run.etext.data;
 
 		if (strstr(t, "OCI runtime") || strstr(t, "exec failed")) {
-			code = oci_exit_code(t);
+			code = ohs__oci_exit_code(t);
 			ohs__capbuf_add(&run.err, t, run.etext.len);
 			deliver(&run, 2, t, run.etext.len);
 		} else {

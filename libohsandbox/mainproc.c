@@ -9,10 +9,12 @@
 #include "internal.h"
 #include "mainproc_int.h"
 #include "session_int.h"
+#include "exec_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /*
  * Programs that, started without arguments and without a terminal, read
@@ -93,6 +95,8 @@ int ohs__mainproc_apply(json_t *body, json_t *image_info, const char *const *cmd
 
 	*overridden = 0;
 	if (cmd && cmd[0]) {
+		/* a command the caller asked for is never replaced */
+		mode = OHS_OVERRIDE_FALSE;
 		json_t *a = json_array();
 
 		for (i = 0; a && cmd[i]; i++)
@@ -267,4 +271,197 @@ int ohs__session_exited_error(ohs_session *s, const char *fn)
 	ohs__buf_clear(&cmd);
 	json_decref(info);
 	return OHS_ESTATE;
+}
+
+/* ------------------------------------------------------------ one-shot run */
+
+int ohs_session_create_main(ohs_session **out, ohs_client *client,
+	const ohs_config *cfg, const char *const *argv, ohs_progress_cb progress, void *payload)
+{
+	if (out)
+		*out = NULL;
+	if (!argv || !argv[0] || !argv[0][0])
+		return ohs__error_set(OHS_EINVAL, "ohs_session_create_main: argv %s (expected the "
+			"command to run as the main process)", !argv ? "is NULL" :
+			!argv[0] ? "is empty" : "starts with an empty word");
+	return ohs__session_create_cmd(out, client, cfg, argv, progress, payload);
+}
+
+typedef struct {
+	ohs__capbuf out, err;
+	ohs_output_cb cb;
+	void *payload;
+	int cb_rc;
+	int oom;
+} main_run;
+
+static int main_frame(int stream, const char *data, size_t len, void *payload)
+{
+	main_run *r = payload;
+	ohs__capbuf *b = stream == 2 ? &r->err : &r->out;
+
+	if (stream != 1 && stream != 2)
+		return 0;
+	if (ohs__capbuf_add(b, data, len) < 0) {
+		r->oom = 1;
+		return 1;
+	}
+	if (r->cb && (r->cb_rc = r->cb(stream, data, len, r->payload)) != 0)
+		return 1;
+	return 0;
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void kill_container(ohs_client *c, const char *cid)
+{
+	char *path = ohs__client_path("/containers/", cid, "/kill");
+	ohs__error_state *st = ohs__error_save();
+
+	if (path)
+		ohs__client_request(c, "POST", path, NULL, NULL, 0, NULL, "kill container");
+	free(path);
+	ohs__error_restore(st);
+}
+
+int ohs_session_run_main(ohs_exec_result **out, ohs_session *s, const ohs_exec_opts *opts)
+{
+	static const char fn[] = "ohs_session_run_main";
+	ohs_client *c;
+	const char *cid;
+	ohs__conn *conn = NULL;
+	ohs__demux dm;
+	main_run run;
+	char *path = NULL, buf[16384];
+	json_t *waited = NULL;
+	long long deadline = 0;
+	int rc, timed_out = 0, code = -1;
+	size_t cap;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "%s: out is NULL", fn);
+	*out = NULL;
+	if (!s)
+		return ohs__error_set(OHS_EINVAL, "%s: s is NULL", fn);
+	if (!(c = ohs__session_client(s)) || !(cid = ohs_session_id(s)) || !*cid)
+		return ohs__error_set(OHS_ESTATE, "%s: the session has no container (create it first)", fn);
+	if (opts && (opts->tty || opts->env.n || opts->user || opts->workdir))
+		return ohs__error_set(OHS_EINVAL, "%s: the main process takes no %s from exec options "
+			"(set it on the config)", fn, opts->tty ? "terminal" : opts->env.n ? "environment" :
+			opts->user ? "user" : "working directory");
+
+	memset(&run, 0, sizeof(run));
+	cap = opts && opts->cap ? opts->cap : OHS_EXEC_DEFAULT_CAP;
+	run.out.limit = run.err.limit = cap;
+	run.cb = opts ? opts->cb : NULL;
+	run.payload = opts ? opts->payload : NULL;
+	ohs__demux_init(&dm, main_frame, &run);
+
+	/* attach before start, so that no output is lost */
+	if (!(path = ohs__client_path("/containers/", cid, "/attach?stream=1&stdout=1&stderr=1"))) {
+		rc = ohs__error_oom();
+		goto done;
+	}
+	if ((rc = ohs__client_hijack(c, "POST", path, NULL, &conn, "attach to the main process")) < 0) {
+		ohs__error_prefix(fn);
+		goto done;
+	}
+	if ((rc = ohs_session_start(s)) < 0) {
+		/* a command the runtime cannot start: the shell's 127/126, as
+		 * for an exec (the engine answers 400 with the OCI text) */
+		const char *m = ohs_error_last();
+
+		if (rc == OHS_EINVAL || rc == OHS_EENGINE) {
+			if (m && (strstr(m, "OCI runtime") || strstr(m, "exec:"))) {
+				char *e = ohs__sprintf("%s\n", m);
+
+				if (!e) {
+					rc = ohs__error_oom();
+					goto done;
+				}
+				if (run.cb)
+					run.cb(2, e, strlen(e), run.payload);
+				rc = ohs__exec_result_new(out, ohs__oci_exit_code(m), NULL, 0, e,
+					strlen(e), 0, 0);
+			}
+		}
+		goto done;
+	}
+	if (opts && opts->timeout_ms > 0)
+		deadline = mono_ms() + opts->timeout_ms;
+
+	for (;;) {
+		long tmo = -1, n;
+
+		if (deadline) {
+			tmo = (long)(deadline - mono_ms());
+			if (tmo < 1)
+				tmo = 1;
+		}
+		n = ohs__conn_recv(conn, buf, sizeof(buf), tmo);
+		if (n == 0)
+			break;
+		if (n == OHS_ETIMEOUT && deadline && mono_ms() >= deadline) {
+			timed_out = 1;
+			kill_container(c, cid);
+			break;
+		}
+		if (n < 0) {
+			rc = (int)n;
+			ohs__error_prefix(fn);
+			kill_container(c, cid);
+			goto done;
+		}
+		if (ohs__demux_feed(&dm, buf, (size_t)n) != 0) {
+			kill_container(c, cid);
+			if (run.oom) {
+				rc = ohs__error_oom();
+			} else {
+				rc = run.cb_rc < 0 ? run.cb_rc : OHS_ERROR;
+				ohs__error_set(rc, "%s: the output callback returned %d; the sandbox's "
+					"main process was killed", fn, run.cb_rc);
+			}
+			goto done;
+		}
+	}
+	ohs__conn_free(conn);
+	conn = NULL;
+
+	/* the stream ended: the main process exited (or was killed) */
+	free(path);
+	if (!(path = ohs__client_path("/containers/", cid, "/wait"))) {
+		rc = ohs__error_oom();
+		goto done;
+	}
+	if ((rc = ohs__client_json(c, "POST", path, NULL, &waited, "wait for the main process")) < 0) {
+		ohs__error_prefix(fn);
+		goto done;
+	}
+	if (!json_is_integer(json_object_get(waited, "StatusCode"))) {
+		rc = ohs__error_set(OHS_EPROTOCOL, "%s: the engine's answer to wait has no \"StatusCode\"", fn);
+		goto done;
+	}
+	code = (int)json_integer_value(json_object_get(waited, "StatusCode"));
+	if (timed_out)
+		code = 137;
+	{
+		size_t ol = run.out.len, el = run.err.len;
+		int trunc = run.out.truncated || run.err.truncated;
+		char *o = ohs__capbuf_detach(&run.out), *e = ohs__capbuf_detach(&run.err);
+
+		rc = ohs__exec_result_new(out, code, o, ol, e, el, trunc, timed_out);
+	}
+done:
+	ohs__conn_free(conn);
+	ohs__capbuf_reset(&run.out);
+	ohs__capbuf_reset(&run.err);
+	json_decref(waited);
+	free(path);
+	return rc;
 }
