@@ -167,8 +167,9 @@ static void full_life(const char *image, const char *profile)
 	stop_s = now_s() - t0;
 	printf("%s (%s): stop took %.2f s (engine kill timeout 10 s)\n", image, profile, stop_s);
 	/* the engine's kill timeout is 10 s; a keep-alive or server that
-	 * ignored SIGTERM would take all of it */
-	ck_assert_msg(stop_s < 10.0 * 0.6, "%s: stop took %.2f s, the main process ignored SIGTERM",
+	 * ignored SIGTERM would take all of it (bound: 90% of it, loose on
+	 * purpose; the measured value is printed above) */
+	ck_assert_msg(stop_s < 10.0 * 0.9, "%s: stop took %.2f s, the main process ignored SIGTERM",
 		image, stop_s);
 	ck_assert_ohs_ok(ohs_session_remove(s));
 	ohs_session_free(s);
