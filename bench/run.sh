@@ -5,7 +5,7 @@
 #
 # Knobs (environment): OHS_TEST_IMAGE (default ohs-test:latest),
 # OHS_BENCH_COLD_N (15), OHS_BENCH_POOL_ROUNDS (10), OHS_BENCH_TPUT_REPEATS (3),
-# OHS_BENCH_HEAP_N (16), OHS_BENCH_SHELL_N (100), CC (cc).
+# OHS_BENCH_HEAP_N (16), OHS_BENCH_SHELL_N (100), OHS_BENCH_ONESHOT_N (15), CC (cc).
 set -eu
 
 srcdir=${1:?usage: run.sh ABS_SRCDIR ABS_BUILDDIR}
@@ -51,6 +51,12 @@ if [ $have_shell = yes ]; then
 			printf "ROW\tone command: shell vs exec, median (ms)\t%s\t%s (exec)\t%.3fx\t<= 0.5 ms\t%s\n",
 				s, e, s / e, (s <= 0.5 ? "met" : "MISSED") }' "$out/shell.txt" >>"$rows"
 fi
+
+# one-shot `ohsandbox run` against `docker run --rm` (the CLI, interleaved)
+LD_LIBRARY_PATH="$lib" sh "$srcdir/bench/oneshot.sh" "$builddir/tools/ohsandbox" \
+	"${OHS_BENCH_ONESHOT_N:-15}" >"$out/oneshot.txt"
+grep '^#' "$out/oneshot.txt" || true
+grep '^ROW' "$out/oneshot.txt" >>"$rows" || true
 
 echo
 printf '| %-42s | %-10s | %-16s | %-8s | %-9s | %-6s |\n' benchmark library baseline ratio target result

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 struct ohs_config {
@@ -31,6 +32,7 @@ struct ohs_config {
 	int64_t nano_cpus;
 	int64_t pids;
 	int init;
+	ohs_override_command override_cmd;
 	ohs__strvec warnings;
 	ohs_policy *policy;
 	char *hc_extra;           /* extra HostConfig fields, a JSON object; NULL: none */
@@ -478,6 +480,7 @@ int ohs_config_dup(ohs_config **out, const ohs_config *cfg)
 	c->nano_cpus = cfg->nano_cpus;
 	c->pids = cfg->pids;
 	c->init = cfg->init;
+	c->override_cmd = cfg->override_cmd;
 	c->image = ohs__strdup(cfg->image);
 	c->user = ohs__strdup(cfg->user);
 	c->workdir = ohs__strdup(cfg->workdir);
@@ -854,6 +857,49 @@ int ohs_config_set_init(ohs_config *cfg, int enabled)
 int ohs_config_init(const ohs_config *cfg)
 {
 	return cfg ? cfg->init : 0;
+}
+
+/* ------------------------------------------------------------ override command */
+
+static const char *const override_names[] = { "auto", "true", "false" };
+
+int ohs_config_set_override_command(ohs_config *cfg, ohs_override_command mode)
+{
+	if (!cfg)
+		return ohs__error_set(OHS_EINVAL, "ohs_config_set_override_command: cfg is NULL");
+	if ((int)mode < OHS_OVERRIDE_AUTO || (int)mode > OHS_OVERRIDE_FALSE)
+		return ohs__error_set(OHS_EINVAL, "ohs_config_set_override_command: mode %d is out of "
+			"range (expected OHS_OVERRIDE_AUTO, OHS_OVERRIDE_TRUE or OHS_OVERRIDE_FALSE)", (int)mode);
+	cfg->override_cmd = mode;
+	return 0;
+}
+
+ohs_override_command ohs_config_override_command(const ohs_config *cfg)
+{
+	return cfg ? cfg->override_cmd : OHS_OVERRIDE_AUTO;
+}
+
+int ohs_override_command_from_name(ohs_override_command *out, const char *name)
+{
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_override_command_from_name: out is NULL");
+	if (name && !strcasecmp(name, "auto"))
+		*out = OHS_OVERRIDE_AUTO;
+	else if (name && (!strcasecmp(name, "true") || !strcmp(name, "1")))
+		*out = OHS_OVERRIDE_TRUE;
+	else if (name && (!strcasecmp(name, "false") || !strcmp(name, "0")))
+		*out = OHS_OVERRIDE_FALSE;
+	else
+		return ohs__error_set(OHS_EINVAL, "override command \"%s\": expected \"auto\", \"true\" or \"false\"",
+			name ? name : "(null)");
+	return 0;
+}
+
+const char *ohs_override_command_name(ohs_override_command mode)
+{
+	if ((int)mode < OHS_OVERRIDE_AUTO || (int)mode > OHS_OVERRIDE_FALSE)
+		return NULL;
+	return override_names[mode];
 }
 
 /* ------------------------------------------------------------ warnings */
@@ -1351,6 +1397,7 @@ int ohs_config_to_json(char **out, const ohs_config *cfg)
 	}
 	put(o, "limits", lim, &ok);
 	put(o, "init", json_boolean(cfg->init), &ok);
+	put(o, "override_command", jstr(override_names[cfg->override_cmd], &ok), &ok);
 
 	arr = json_array();
 	for (i = 0; arr && i < cfg->warnings.n; i++)

@@ -441,6 +441,23 @@ static int load_security(ohs_config *cfg, const char *const *envp)
 	return rc;
 }
 
+/* ------------------------------------------------------------ main process */
+
+/* SANDBOX_OVERRIDE_COMMAND=auto|true|false: who decides the main process. */
+static int load_override(ohs_config *cfg, const char *const *envp)
+{
+	const char *v = get(envp, "SANDBOX_OVERRIDE_COMMAND");
+	ohs_override_command m;
+	int rc;
+
+	if (!v)
+		return 0;
+	if ((rc = ohs_override_command_from_name(&m, v)) < 0 ||
+	    (rc = ohs_config_set_override_command(cfg, m)) < 0)
+		return prefixed(rc, "SANDBOX_OVERRIDE_COMMAND");
+	return 0;
+}
+
 /* ------------------------------------------------------------ entry point */
 
 int ohs_env_load(ohs_config **out, const char *const *envp)
@@ -457,7 +474,8 @@ int ohs_env_load(ohs_config **out, const char *const *envp)
 	    (rc = load_user(cfg, envp)) < 0 ||
 	    (rc = load_volumes(cfg, envp)) < 0 ||
 	    (rc = load_container_env(cfg, envp)) < 0 ||
-	    (rc = load_network(cfg, envp)) < 0)
+	    (rc = load_network(cfg, envp)) < 0 ||
+	    (rc = load_override(cfg, envp)) < 0)
 		goto fail;
 
 	/* Last, so that the policy is the one the session will apply. */

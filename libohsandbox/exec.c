@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "session_int.h"
 #include "exec_int.h"
+#include "mainproc_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define OHS_EXEC_DEFAULT_CAP ((size_t)16 * 1024 * 1024)
 #define OHS_EXEC_ERRTEXT_MAX ((size_t)64 * 1024)
 #define OHS_EXEC_ID_VAR "OHS_EXEC_ID"
 #define OHS_OCI_PREFIX "OCI runtime exec failed"
@@ -538,12 +538,6 @@ done:
 }
 
 /* docker run's convention for a command that cannot start. */
-static int oci_exit_code(const char *text)
-{
-	if (strstr(text, "executable file not found") || strstr(text, "no such file or directory"))
-		return 127;
-	return 126;
-}
 
 int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	const char *const *argv, const ohs_exec_opts *opts)
@@ -597,7 +591,9 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		const char *m = ohs_error_last();
 
 		/* engine 20.10 answers 409, or 500 right after a stop */
-		if (m && (strstr(m, "is not running") || strstr(m, "is paused"))) {
+		if (rc != OHS_ENOMEM && ohs__session_exited_error(s, "ohs_session_exec") == OHS_ESTATE) {
+			rc = OHS_ESTATE;
+		} else if (m && (strstr(m, "is not running") || strstr(m, "is paused"))) {
 			char *copy = ohs__strdup(m);
 
 			rc = ohs__error_set_http(OHS_ESTATE, ohs_error_last_http_status(),
@@ -653,6 +649,9 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 			exec_kill(c, cid, xid, opts->user);
 			rc = ohs__error_set(src, "ohs_session_exec: %s", msg ? msg : ohs_strerror(src));
 			free(msg);
+			/* the container's main process exited under the command */
+			if (ohs__session_exited_error(s, "ohs_session_exec") == OHS_ESTATE)
+				rc = OHS_ESTATE;
 			goto done;
 		}
 	}
@@ -679,9 +678,16 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		code = 137;
 	}
 
+	/* An exec that could not start (engine 20.10: ExitCode 126, Pid 0, OCI text)
+	 * because the container's main process has exited meanwhile. */
+	if (pid <= 0 && (code == 126 || code == 127 || run.held) &&
+	    ohs__session_exited_error(s, "ohs_session_exec") == OHS_ESTATE) {
+		rc = OHS_ESTATE;
+		goto done;
+	}
 	/* An exec that could not start (engine 20.10: ExitCode 126, Pid 0, OCI text). */
 	if (run.held && pid <= 0) {
-		code = oci_exit_code(run.hold.data ? run.hold.data : "");
+		code = ohs__oci_exit_code(run.hold.data ? run.hold.data : "");
 		ohs__capbuf_add(&run.err, run.hold.data, run.hold.len);
 		deliver(&run, 2, run.hold.data, run.hold.len);
 		run.held = 0;
@@ -694,7 +700,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		const char *t = run.etext.data;
 
 		if (strstr(t, "OCI runtime") || strstr(t, "exec failed")) {
-			code = oci_exit_code(t);
+			code = ohs__oci_exit_code(t);
 			ohs__capbuf_add(&run.err, t, run.etext.len);
 			deliver(&run, 2, t, run.etext.len);
 		} else {

@@ -5,8 +5,12 @@
 #define OHS_EXEC_INT_H
 
 #include <stdlib.h>
+#include <string.h>
 #include "internal.h"
 #include "ohsandbox/session.h"
+
+/* Bytes of output kept per stream when the options set no cap. */
+#define OHS_EXEC_DEFAULT_CAP ((size_t)16 * 1024 * 1024)
 
 struct ohs_exec_opts {
 	ohs__strvec env;        /* "NAME=VALUE" */
@@ -39,6 +43,14 @@ int ohs__capbuf_add(ohs__capbuf *b, const char *data, size_t len);
 char *ohs__capbuf_detach(ohs__capbuf *b);
 /* Free the data and empty the buffer (the limit stays). */
 void ohs__capbuf_reset(ohs__capbuf *b);
+
+/* The shell's status for a command the OCI runtime could not start. */
+static inline int ohs__oci_exit_code(const char *text)
+{
+	if (strstr(text, "executable file not found") || strstr(text, "no such file or directory"))
+		return 127;
+	return 126;
+}
 
 /*
  * A new result that takes `out`/`err` (malloc'd, NUL-terminated; NULL is

@@ -6,6 +6,7 @@
 #include "session_int.h"
 #include "config_int.h"
 #include "policy_int.h"
+#include "mainproc_int.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -1188,11 +1189,6 @@ static void podman_port_bindings(json_t *body)
 	}
 }
 
-static int json_has_command(json_t *v)
-{
-	return json_is_array(v) ? json_array_size(v) > 0 : json_is_string(v);
-}
-
 int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	const ohs_config *cfg, const char *const *cmd,
 	ohs_progress_cb progress, void *payload)
@@ -1206,7 +1202,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	char sid[33], *raw_s = NULL;
 	json_t *raw;
 	size_t i, nnet, nfind;
-	int rc, own_exists = 0;
+	int rc, own_exists = 0, overridden = 0;
 
 	if (!out)
 		return ohs__error_set(OHS_EINVAL, "ohs_session_create: out is NULL");
@@ -1332,31 +1328,10 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 			(rc = set_label(labels, OHS_LABEL_KEEP, "false")) < 0)
 		goto fail;
 
-	/* command: explicit, else the config's, else the image's, else keep alive */
-	if (cmd && cmd[0]) {
-		json_t *a = json_array();
-
-		for (i = 0; a && cmd[i]; i++)
-			if (json_array_append_new(a, json_string(cmd[i])) < 0) {
-				json_decref(a);
-				a = NULL;
-			}
-		if (!a || json_object_set_new(body, "Cmd", a) < 0) {
-			rc = ohs__error_oom();
-			goto fail;
-		}
-	} else if (!json_has_command(json_object_get(body, "Cmd")) &&
-			!json_has_command(json_object_get(body, "Entrypoint"))) {
-		json_t *icfg = json_object_get(image_info, "Config");
-
-		if (!json_has_command(json_object_get(icfg, "Cmd")) &&
-				!json_has_command(json_object_get(icfg, "Entrypoint")) &&
-				json_object_set_new(body, "Cmd",
-					json_pack("[s,s]", "sleep", "infinity")) < 0) {
-			rc = ohs__error_oom();
-			goto fail;
-		}
-	}
+	/* the main process: the command asked for, or the keep-alive (mainproc.c) */
+	if ((rc = ohs__mainproc_apply(body, image_info, cmd, ohs_config_override_command(cfg),
+			&overridden)) < 0)
+		goto fail;
 
 	/* additional networks are connected after create, not in the body */
 	{
@@ -1413,6 +1388,8 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 		rc = ohs__error_oom();
 		goto fail;
 	}
+	if (overridden && (rc = ohs__mainproc_check_shell(client, s->id, image)) < 0)
+		goto fail;
 
 	for (i = 0; i < nnet; i++) {
 		const char *n = ohs_netpolicy_network(np, i);

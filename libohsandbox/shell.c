@@ -39,6 +39,7 @@
 #include "internal.h"
 #include "session_int.h"
 #include "exec_int.h"
+#include "mainproc_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -456,7 +457,10 @@ static int shell_start(ohs_shell *sh, const char *what)
 	if ((rc = ohs__client_json(sh->client, "POST", path, body, &resp, "create shell exec")) < 0) {
 		const char *m = ohs_error_last();
 
-		if (m && (strstr(m, "is not running") || strstr(m, "is paused"))) {
+		if (rc != OHS_ENOMEM && sh->session &&
+				ohs__session_exited_error(sh->session, what) == OHS_ESTATE) {
+			rc = OHS_ESTATE;
+		} else if (m && (strstr(m, "is not running") || strstr(m, "is paused"))) {
 			char *copy = ohs__strdup(m);
 
 			rc = ohs__error_set_http(OHS_ESTATE, ohs_error_last_http_status(),

@@ -357,7 +357,7 @@ static int cmd_run(int argc, char **argv)
 	const char *image = NULL;
 	char **ports = calloc((size_t)argc + 1, sizeof(*ports));
 	size_t nports = 0, i;
-	int keep = 0, c, rc, status = EXIT_ENGINE;
+	int keep = 0, oneshot, c, rc, status = EXIT_ENGINE;
 	long timeout_ms = 0;
 	const char *timeout_arg = NULL;
 	ohs_config *cfg = NULL;
@@ -424,12 +424,34 @@ static int cmd_run(int argc, char **argv)
 		status = fail(EXIT_ENGINE, rc, NULL);
 		goto out;
 	}
-	rc = ohs_session_create(&s, client, cfg, progress_line, NULL);
+	/*
+	 * One-shot (no --keep, no published port to report): CMD is the
+	 * container's own main process, attached before start, as `docker run
+	 * --rm` does - no exec needed.  Otherwise a sandbox that stays up and
+	 * an exec into it.
+	 */
+	oneshot = !keep && nports == 0;
+	if (oneshot)
+		rc = ohs_session_create_main(&s, client, cfg, (const char *const *)argv + optind,
+			progress_line, NULL);
+	else
+		rc = ohs_session_create(&s, client, cfg, progress_line, NULL);
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[K");
 	if (rc < 0) {
 		status = fail(status_for(rc), rc, "cannot create the sandbox");
 		goto out;
+	}
+	if ((rc = ohs_exec_opts_new(&eo)) < 0 ||
+	    (rc = ohs_exec_opts_set_output_cb(eo, stream_output, NULL)) < 0 ||
+	    (rc = ohs_exec_opts_set_output_cap(eo, 1)) < 0 ||
+	    (timeout_ms && (rc = ohs_exec_opts_set_timeout(eo, timeout_ms)) < 0)) {
+		status = fail(EXIT_ENGINE, rc, NULL);
+		goto out;
+	}
+	if (oneshot) {
+		rc = ohs_session_run_main(&res, s, eo);
+		goto finished;
 	}
 	if ((rc = ohs_session_start(s)) < 0) {
 		status = fail(EXIT_ENGINE, rc, "cannot start the sandbox");
@@ -442,14 +464,8 @@ static int cmd_run(int argc, char **argv)
 			ohs_session_port_container(s, i), strchr(ip, ':') ? "[" : "", ip,
 			strchr(ip, ':') ? "]" : "", ohs_session_port_host(s, i));
 	}
-	if ((rc = ohs_exec_opts_new(&eo)) < 0 ||
-	    (rc = ohs_exec_opts_set_output_cb(eo, stream_output, NULL)) < 0 ||
-	    (rc = ohs_exec_opts_set_output_cap(eo, 1)) < 0 ||
-	    (timeout_ms && (rc = ohs_exec_opts_set_timeout(eo, timeout_ms)) < 0)) {
-		status = fail(EXIT_ENGINE, rc, NULL);
-		goto out;
-	}
 	rc = ohs_session_exec(&res, s, (const char *const *)argv + optind, eo);
+finished:
 	if (interrupted) {
 		fprintf(stderr, "%s: interrupted; removing the sandbox\n", prog);
 		status = 128 + interrupted;

@@ -79,6 +79,26 @@ OHS_EXTERN(int64_t) ohs_config_pids_limit(const ohs_config *cfg);
 OHS_EXTERN(int) ohs_config_set_init(ohs_config *cfg, int enabled);
 OHS_EXTERN(int) ohs_config_init(const ohs_config *cfg);
 
+/** Who decides the container's main process; the values are part of the ABI. */
+typedef enum {
+	OHS_OVERRIDE_AUTO = 0,  /* replace it only when the image's would exit at once (default) */
+	OHS_OVERRIDE_TRUE = 1,  /* always a keep-alive (the ENTRYPOINT still runs) */
+	OHS_OVERRIDE_FALSE = 2  /* always the image's (or the config's) own command */
+} ohs_override_command;
+
+/**
+ * SANDBOX_OVERRIDE_COMMAND: whether ohs_session_create() replaces the
+ * container's main process by a keep-alive, so that images whose default
+ * command exits at once (a shell, an interpreter) stay up for exec.  See
+ * ohsandbox(7) for the "auto" rule.  A value out of range is OHS_EINVAL.
+ */
+OHS_EXTERN(int) ohs_config_set_override_command(ohs_config *cfg, ohs_override_command mode);
+OHS_EXTERN(ohs_override_command) ohs_config_override_command(const ohs_config *cfg);
+/** "auto", "true" or "false" (also "1"/"0", any case) to the enum; else OHS_EINVAL. */
+OHS_EXTERN(int) ohs_override_command_from_name(ohs_override_command *out, const char *name);
+/** Canonical name ("auto", "true", "false"); NULL out of range. */
+OHS_EXTERN(const char *) ohs_override_command_name(ohs_override_command mode);
+
 /** Warnings gathered while the config was built (deprecated or ignored variables). */
 OHS_EXTERN(size_t) ohs_config_warning_count(const ohs_config *cfg);
 OHS_EXTERN(const char *) ohs_config_warning(const ohs_config *cfg, size_t i);

@@ -140,6 +140,30 @@ OHS_EXTERN(const char *) ohs_exec_result_stderr(const ohs_exec_result *r, size_t
 OHS_EXTERN(int) ohs_exec_result_truncated(const ohs_exec_result *r);
 OHS_EXTERN(int) ohs_exec_result_timed_out(const ohs_exec_result *r);
 
+/* ------------------------------------------------------------ one-shot main process */
+
+/**
+ * ohs_session_create() with `argv` (NULL-terminated, not empty) as the
+ * container's main process, as `docker run IMAGE ARGV` does: the image's
+ * ENTRYPOINT still applies and SANDBOX_OVERRIDE_COMMAND does not.  The
+ * sandbox is created, not started; run it with ohs_session_run_main().
+ */
+OHS_EXTERN(int) ohs_session_create_main(ohs_session **out, ohs_client *client,
+	const ohs_config *cfg, const char *const *argv, ohs_progress_cb progress, void *payload);
+
+/**
+ * Attach to the main process of a created (not yet started) sandbox, start
+ * it, deliver its output as ohs_session_exec() does (output callback, cap)
+ * and wait for it to exit: the result's exit code is the main process's.
+ * On the opts' timeout the container is killed and the result flagged
+ * timed out (exit code 137); an output callback that returns non-zero also
+ * kills it.  The sandbox is not removed (ohs_session_remove() or
+ * ohs_session_free()).  opts may be NULL; a terminal (tty), env, user and
+ * workdir of opts are refused with OHS_EINVAL (set them on the config).
+ */
+OHS_EXTERN(int) ohs_session_run_main(ohs_exec_result **out, ohs_session *s,
+	const ohs_exec_opts *opts);
+
 /* ------------------------------------------------------------ logs and files */
 
 /** Container logs (stdout and stderr) to `cb`; `tail` lines (0: all). */
