@@ -122,4 +122,32 @@ grep -qF "policy file $tmp/missing.json: cannot be read" "$tmp/err" || fail "mis
 # Nothing in the environment names the floor file.
 strings "$top_builddir/libohsandbox/.libs/libohsandbox.so" | grep -q 'OHS_FLOOR\|SANDBOX_POLICY_FILE\|SANDBOX_FLOOR' &&
 	fail "the library reads a variable naming the floor"
+# Against the engine (when one answers): the floor's runtime reaches the create
+# call (an unknown one is the engine's refusal), a listed runtime runs, and
+# nothing is left behind.
+if "$bin" ps >/dev/null 2>&1; then
+	image=${OHS_TEST_IMAGE:-ohs-test:latest}
+	marker="ohs-floor-test-$$-$(date +%s%N)"
+	leftovers() {
+		n=0
+		for c in $(docker ps -aq --filter label=org.ohsandbox.managed); do
+			docker inspect --format '{{.Config.Env}}' "$c" 2>/dev/null | grep -q "$marker" && n=$((n + 1))
+		done
+		echo $n
+	}
+	erun() { env -i PATH="$PATH" HOME="$tmp/home" SANDBOX_ENV_OHS_MARKER="$marker" SANDBOX_USER_ID=1000 "$@"; }
+	printf '{"profile": "hardened", "networks": ["bridge"], "runtime": "runc", "host_paths": ["%s/code"]}' "$tmp" >"$tmp/runc.json"
+	echo hello >"$tmp/code/f"
+	chmod -R a+rX "$tmp"
+	erun SANDBOX_VOLUMES="$tmp/code:/workspace:ro" "$bin" run --floor "$tmp/runc.json" --image "$image" -- cat /workspace/f >"$tmp/o" 2>"$tmp/e" ||
+		fail "run under a floor with runtime runc: $(cat "$tmp/e")"
+	[ "$(cat "$tmp/o")" = hello ] || fail "run under a floor: stdout $(cat "$tmp/o")"
+	echo '{"runtime": "ohs-no-such-runtime"}' >"$tmp/nort.json"
+	erun "$bin" run --floor "$tmp/nort.json" --image "$image" -- true >/dev/null 2>"$tmp/e" &&
+		fail "an unknown floor runtime was not sent to the engine"
+	grep -q "ohs-no-such-runtime" "$tmp/e" || fail "the engine did not see the floor's runtime: $(cat "$tmp/e")"
+	[ "$(leftovers)" -eq 0 ] || fail "containers left behind"
+elif [ -n "${OHS_REQUIRE_ENGINE:-}" ] && [ "${OHS_REQUIRE_ENGINE}" != 0 ]; then
+	fail "no engine and OHS_REQUIRE_ENGINE is set"
+fi
 echo "ok: the operator's floor holds against the environment"
