@@ -372,16 +372,18 @@ int ohs__floor_load_optional(ohs_floor **out, const char *path, int system)
 	return load_file(out, path, 1, system);
 }
 
+const char *ohs__floor_test_system_path = NULL;
+
 const char *ohs_floor_system_path(void)
 {
-	return SYSTEM_PATH;
+	return ohs__floor_test_system_path ? ohs__floor_test_system_path : SYSTEM_PATH;
 }
 
 int ohs_floor_system(ohs_floor **out)
 {
 	if (!out)
 		return ohs__error_set(OHS_EINVAL, "ohs_floor_system: out is NULL");
-	return load_file(out, SYSTEM_PATH, 1, 1);
+	return load_file(out, ohs_floor_system_path(), 1, 1);
 }
 
 /* ------------------------------------------------------------ copy and merge */

@@ -15,6 +15,13 @@
  */
 int ohs__floor_load_optional(ohs_floor **out, const char *path, int system) OHS_INTERNAL;
 
+/*
+ * Unit tests only: when set, the system floor is read from this path instead
+ * of $(sysconfdir)/ohsandbox/policy.json.  Hidden (not exported from the
+ * shared library), so neither the environment nor a program can reach it.
+ */
+extern const char *ohs__floor_test_system_path OHS_INTERNAL;
+
 /* Pinned profile / mode as enum values, -1 when free. */
 int ohs__floor_profile(const ohs_floor *f) OHS_INTERNAL;
 int ohs__floor_mode(const ohs_floor *f) OHS_INTERNAL;

@@ -68,6 +68,11 @@ static const char *write_file(const char *name, const char *text, size_t len)
 	return path;
 }
 
+static const char *write_str(const char *name, const char *text)
+{
+	return write_file(name, text, strlen(text));
+}
+
 static ohs_floor *floor_of(const char *json)
 {
 	ohs_floor *f = NULL;
@@ -245,6 +250,51 @@ START_TEST(test_missing_and_unreadable)
 	ck_assert_ohs_error(ohs__floor_load_optional(&f, file, 1), OHS_EPERM, "writable by every user");
 	/* a malformed system file is an error for ohs_env_load as well (fail closed) */
 	ck_assert_ohs_error(ohs_floor_load(&f, NULL), OHS_EINVAL, "path");
+}
+END_TEST
+
+/* ------------------------------------------------------------ the system floor through ohs_env_load */
+
+START_TEST(test_system_floor)
+{
+	char *sys = fmt("%s/system.json", tmp);
+	char *origin = fmt("policy file %s", sys);
+	ohs_config *c = NULL;
+	ohs_floor *weak = NULL;
+	const char *p;
+
+	ohs__floor_test_system_path = sys;
+	/* missing: no floor */
+	ck_assert_ohs_ok(ohs_env_load(&c, ENVP("SANDBOX_SECURITY_PROFILE=permissive")));
+	ck_assert_ptr_null(ohs_config_floor(c));
+	ohs_config_free(c);
+	/* present: the environment cannot lower it */
+	p = write_str("system.json", "{\"profile\": \"hardened\", \"mode\": \"enforce\"}");
+	ck_assert_str_eq(p, sys);
+	ck_assert_ohs_error(ohs_env_load(&c, ENVP("SANDBOX_SECURITY_PROFILE=permissive")), OHS_EPOLICY,
+		fmt("SANDBOX_SECURITY_PROFILE: \"permissive\" is weaker than the floor \"hardened\" of %s", origin));
+	ck_assert_ohs_error(ohs_env_load(&c, ENVP("SANDBOX_SECURITY_MODE=warn")), OHS_EPOLICY, origin);
+	/* a caller's floor adds, never replaces: a permissive one leaves the system's in force */
+	ck_assert_ohs_ok(ohs_floor_parse(&weak, "{\"profile\": \"permissive\", \"mode\": \"warn\"}", "weak"));
+	ck_assert_ohs_error(ohs_env_load_floor(&c, ENVP("SANDBOX_SECURITY_PROFILE=permissive"), weak), OHS_EPOLICY,
+		origin);
+	ck_assert_ohs_ok(ohs_env_load_floor(&c, ENVP("X=1"), weak));
+	ck_assert_str_eq(ohs_policy_profile(ohs_config_policy(c)), "hardened");
+	ck_assert_str_eq(ohs_policy_mode(ohs_config_policy(c)), "enforce");
+	ck_assert_str_eq(ohs_config_origin(c, "profile"), origin);
+	ohs_config_free(c);
+	ohs_floor_free(weak);
+	/* malformed or untrusted: ohs_env_load fails closed, naming the file and the key */
+	write_str("system.json", "{\"profile\": \"hardened\", \"mode\": \"relaxed\"}");
+	ck_assert_ohs_error(ohs_env_load(&c, ENVP("X=1")), OHS_EINVAL, fmt("%s: key \"mode\"", origin));
+	ck_assert_ptr_null(c);
+	write_str("system.json", "{\"profile\": \"hardened\"}");
+	ck_assert_int_eq(chmod(sys, 0666), 0);
+	ck_assert_ohs_error(ohs_env_load(&c, ENVP("X=1")), OHS_EPERM, origin);
+	ck_assert_int_eq(unlink(sys), 0);
+	ck_assert_int_eq(mkdir(sys, 0755), 0);
+	ck_assert_ohs_error(ohs_env_load(&c, ENVP("X=1")), OHS_EIO, origin);
+	ohs__floor_test_system_path = NULL;
 }
 END_TEST
 
@@ -660,6 +710,7 @@ static Suite *floor_suite(void)
 	tcase_add_loop_test(tc, test_parse_malformed, 0, (int)OHS_ARRAY_SIZE(bad));
 	tcase_add_test(tc, test_parse_nul_and_size);
 	tcase_add_test(tc, test_missing_and_unreadable);
+	tcase_add_test(tc, test_system_floor);
 	tcase_add_test(tc, test_env_weaker_refused);
 	tcase_add_test(tc, test_env_stricter_allowed);
 	tcase_add_test(tc, test_api_policy_weaker_refused);
