@@ -15,6 +15,7 @@
 #include "ohsandbox/client.h"
 #include "ohsandbox/session.h"
 #include "ohsandbox/policy.h"
+#include "ohsandbox/floor.h"
 #include "ohsandbox/shell.h"
 #include "ohsandbox/pool.h"
 

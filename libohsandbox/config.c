@@ -8,6 +8,7 @@
  * key order below is the order on the wire).
  */
 #include "config_int.h"
+#include "floor_int.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -36,6 +37,14 @@ struct ohs_config {
 	ohs__strvec warnings;
 	ohs_policy *policy;
 	char *hc_extra;           /* extra HostConfig fields, a JSON object; NULL: none */
+	ohs_floor *floor;         /* the operator's floor; NULL: none */
+	char *origins[13];        /* where each of origin_settings came from; NULL: "default" */
+};
+
+/* Settings whose origin is recorded (ohs_config_origin); the floor's own come from the floor. */
+static const char *const origin_settings[] = {
+	"image", "user", "volumes", "env", "network", "binding_address", "internal",
+	"additional_networks", "profile", "mode", "host_paths", "networks", "runtime",
 };
 
 #define OHS_NAME_MAX 255  /* Docker's limit on a repository name */
@@ -446,6 +455,8 @@ fail:
 
 void ohs_config_free(ohs_config *cfg)
 {
+	size_t i;
+
 	if (!cfg)
 		return;
 	free(cfg->image);
@@ -460,12 +471,16 @@ void ohs_config_free(ohs_config *cfg)
 	ohs_netpolicy_free(cfg->np);
 	ohs_policy_free(cfg->policy);
 	free(cfg->hc_extra);
+	ohs_floor_free(cfg->floor);
+	for (i = 0; i < OHS_ARRAY_SIZE(cfg->origins); i++)
+		free(cfg->origins[i]);
 	free(cfg);
 }
 
 int ohs_config_dup(ohs_config **out, const ohs_config *cfg)
 {
 	ohs_config *c;
+	size_t i;
 	int rc;
 
 	if (!out)
@@ -500,6 +515,14 @@ int ohs_config_dup(ohs_config **out, const ohs_config *cfg)
 	if (cfg->hc_extra && !(c->hc_extra = ohs__strdup(cfg->hc_extra))) {
 		rc = ohs__error_oom();
 		goto fail;
+	}
+	if (cfg->floor && (rc = ohs_floor_dup(&c->floor, cfg->floor)) < 0)
+		goto fail;
+	for (i = 0; i < OHS_ARRAY_SIZE(cfg->origins); i++) {
+		if (cfg->origins[i] && !(c->origins[i] = ohs__strdup(cfg->origins[i]))) {
+			rc = ohs__error_oom();
+			goto fail;
+		}
 	}
 	*out = c;
 	return 0;
@@ -1226,9 +1249,119 @@ int ohs_config_set_policy(ohs_config *cfg, const ohs_policy *policy)
 		return ohs__error_set(OHS_EINVAL, "ohs_config_set_policy: policy is NULL");
 	if ((rc = ohs_policy_dup(&copy, policy)) < 0)
 		return rc;
+	if ((rc = ohs__config_set_origin(cfg, "profile", "ohs_config_set_policy")) < 0 ||
+	    (rc = ohs__config_set_origin(cfg, "mode", "ohs_config_set_policy")) < 0) {
+		ohs_policy_free(copy);
+		return rc;
+	}
 	ohs_policy_free(cfg->policy);
 	cfg->policy = copy;
 	return 0;
+}
+
+/* ------------------------------------------------------------ floor and origins */
+
+int ohs_config_set_floor(ohs_config *cfg, const ohs_floor *floor)
+{
+	if (!cfg)
+		return ohs__error_set(OHS_EINVAL, "ohs_config_set_floor: cfg is NULL");
+	if (!floor)
+		return ohs__error_set(OHS_EINVAL, "ohs_config_set_floor: floor is NULL; a floor can only be "
+			"added to, never removed");
+	if (!cfg->floor)
+		return ohs_floor_dup(&cfg->floor, floor);
+	return ohs_floor_merge(cfg->floor, floor);
+}
+
+const ohs_floor *ohs_config_floor(const ohs_config *cfg)
+{
+	return cfg ? cfg->floor : NULL;
+}
+
+static int origin_index(const char *setting)
+{
+	size_t i;
+
+	for (i = 0; setting && i < OHS_ARRAY_SIZE(origin_settings); i++)
+		if (strcmp(setting, origin_settings[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *ohs_config_origin(const ohs_config *cfg, const char *setting)
+{
+	int i = origin_index(setting);
+
+	if (!cfg || i < 0)
+		return NULL;
+	if (strcmp(setting, "host_paths") == 0 || strcmp(setting, "networks") == 0 ||
+	    strcmp(setting, "runtime") == 0) {
+		const char *o = ohs_floor_origin(cfg->floor, setting);
+
+		return o ? o : "default";
+	}
+	return cfg->origins[i] ? cfg->origins[i] : "default";
+}
+
+size_t ohs_config_origin_count(const ohs_config *cfg)
+{
+	return cfg ? OHS_ARRAY_SIZE(origin_settings) : 0;
+}
+
+const char *ohs_config_origin_setting(const ohs_config *cfg, size_t i)
+{
+	return cfg && i < OHS_ARRAY_SIZE(origin_settings) ? origin_settings[i] : NULL;
+}
+
+int ohs__config_set_origin(ohs_config *cfg, const char *setting, const char *origin)
+{
+	int i = origin_index(setting);
+	char *s = NULL;
+
+	if (!cfg || i < 0)
+		return ohs__error_set(OHS_EINVAL, "unknown setting \"%s\"", setting ? setting : "(null)");
+	if (origin && !(s = ohs__strdup(origin)))
+		return ohs__error_oom();
+	free(cfg->origins[i]);
+	cfg->origins[i] = s;
+	return 0;
+}
+
+/*
+ * The floor's checks on the body the policy accepted (it may add
+ * HostConfig.Runtime); on refusal *body is freed.
+ */
+static int apply_floor(char **body, const ohs_config *cfg)
+{
+	json_t *b;
+	int rc;
+
+	if (!cfg->floor || !*body)
+		return 0;
+	if (!(b = json_loads(*body, JSON_REJECT_DUPLICATES, NULL))) {
+		rc = ohs__error_set(OHS_EPOLICY, "floor: the create body cannot be parsed; refusing it");
+		goto refuse;
+	}
+	rc = ohs__floor_apply(b, cfg->floor, cfg->np);
+	if (rc == 0) {
+		char *s = json_dumps(b, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		char *d = s ? ohs__strdup(s) : NULL;
+
+		free(s);
+		json_decref(b);
+		if (!d) {
+			rc = ohs__error_oom();
+			goto refuse;
+		}
+		free(*body);
+		*body = d;
+		return 0;
+	}
+	json_decref(b);
+refuse:
+	free(*body);
+	*body = NULL;
+	return rc;
 }
 
 int ohs_config_apply_policy(char **out_body, ohs_findings **out_findings, const ohs_config *cfg)
@@ -1245,7 +1378,18 @@ int ohs_config_apply_policy(char **out_body, ohs_findings **out_findings, const 
 		return ohs__error_set(OHS_EINVAL, "ohs_config_apply_policy: cfg is NULL");
 	if ((rc = ohs_config_create_body(&raw, cfg)) < 0)
 		return rc;
-	rc = ohs_policy_apply(&body, &f, cfg->policy, raw);
+	/* The floor first: a policy weaker than it never decides (findings are still reported). */
+	if ((rc = ohs__floor_check_policy(cfg->floor, cfg->policy)) < 0) {
+		ohs__error_state *st = ohs__error_save();
+
+		if (ohs_policy_check(&f, cfg->policy, raw) < 0)
+			f = NULL;
+		ohs__error_restore(st);
+	} else {
+		rc = ohs_policy_apply(&body, &f, cfg->policy, raw);
+		if (rc == 0)
+			rc = apply_floor(&body, cfg);
+	}
 	free(raw);
 	if (out_findings)
 		*out_findings = f;
@@ -1262,7 +1406,7 @@ int ohs_config_apply_policy(char **out_body, ohs_findings **out_findings, const 
  * policy's body when the policy accepts it. */
 static int security_json(json_t **out, json_t **body, const ohs_config *cfg)
 {
-	char *applied = NULL, *fjson = NULL;
+	char *applied = NULL, *fjson = NULL, *refusal = NULL;
 	ohs_findings *f = NULL;
 	json_t *sec, *nb;
 	int rc, refused, ok = 1;
@@ -1274,7 +1418,13 @@ static int security_json(json_t **out, json_t **body, const ohs_config *cfg)
 		return rc;
 	}
 	refused = rc == OHS_EPOLICY;
+	if (refused && !(refusal = ohs__strdup(ohs_error_last() ? ohs_error_last() : ""))) {
+		ohs_findings_free(f);
+		free(applied);
+		return ohs__error_oom();
+	}
 	if ((rc = ohs_findings_to_json(&fjson, f)) < 0) {
+		free(refusal);
 		ohs_findings_free(f);
 		free(applied);
 		return rc;
@@ -1283,11 +1433,15 @@ static int security_json(json_t **out, json_t **body, const ohs_config *cfg)
 	sec = json_loads(fjson, 0, NULL);
 	free(fjson);
 	if (!sec) {
+		free(refusal);
 		ohs_findings_free(f);
 		free(applied);
 		return ohs__error_oom();
 	}
 	put(sec, "blocked", json_boolean(refused), &ok);
+	if (refusal)
+		put(sec, "refusal", jstr(refusal, &ok), &ok);
+	free(refusal);
 	ohs_findings_free(f);
 	if (applied && (nb = json_loads(applied, 0, NULL)) != NULL) {
 		json_decref(*body);
@@ -1300,6 +1454,30 @@ static int security_json(json_t **out, json_t **body, const ohs_config *cfg)
 	}
 	*out = sec;
 	return 0;
+}
+
+/* {"system_file", "profile", "mode", "host_paths", "networks", "runtime"}: null when free. */
+static json_t *floor_json(const ohs_config *cfg, int *ok)
+{
+	const ohs_floor *f = cfg->floor;
+	json_t *o = json_object(), *arr;
+	size_t i;
+
+	if (!o)
+		return NULL;
+	put(o, "system_file", jstr(ohs_floor_system_path(), ok), ok);
+	put(o, "profile", ohs_floor_profile(f) ? jstr(ohs_floor_profile(f), ok) : json_null(), ok);
+	put(o, "mode", ohs_floor_mode(f) ? jstr(ohs_floor_mode(f), ok) : json_null(), ok);
+	arr = ohs_floor_has_host_paths(f) ? json_array() : json_null();
+	for (i = 0; json_is_array(arr) && i < ohs_floor_host_path_count(f); i++)
+		append(arr, jstr(ohs_floor_host_path(f, i), ok), ok);
+	put(o, "host_paths", arr, ok);
+	arr = ohs_floor_has_networks(f) ? json_array() : json_null();
+	for (i = 0; json_is_array(arr) && i < ohs_floor_network_count(f); i++)
+		append(arr, jstr(ohs_floor_network(f, i), ok), ok);
+	put(o, "networks", arr, ok);
+	put(o, "runtime", ohs_floor_runtime(f) ? jstr(ohs_floor_runtime(f), ok) : json_null(), ok);
+	return o;
 }
 
 int ohs_config_to_json(char **out, const ohs_config *cfg)
@@ -1409,6 +1587,11 @@ int ohs_config_to_json(char **out, const ohs_config *cfg)
 		return rc;
 	}
 	put(o, "security", obj, &ok);
+	put(o, "floor", floor_json(cfg, &ok), &ok);
+	obj = json_object();
+	for (i = 0; obj && i < OHS_ARRAY_SIZE(origin_settings); i++)
+		put(obj, origin_settings[i], jstr(ohs_config_origin(cfg, origin_settings[i]), &ok), &ok);
+	put(o, "origins", obj, &ok);
 	put(o, "create_body", body, &ok);
 	if (ok != 1) {
 		json_decref(o);

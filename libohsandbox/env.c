@@ -7,6 +7,7 @@
  * (deprecated or ignored variables) are stored on the config, never printed.
  */
 #include "config_int.h"
+#include "floor_int.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -416,6 +417,8 @@ static int load_network(ohs_config *cfg, const char *const *envp)
  * SANDBOX_SECURITY_MODE (enforce, warn); unknown names fail closed.  The
  * $HOME checks use HOME from the same environment.
  */
+static int floor_security(ohs_config *cfg, const char **prof, const char **mode, const char **origin);
+
 static int load_security(ohs_config *cfg, const char *const *envp)
 {
 	const char *prof = get(envp, "SANDBOX_SECURITY_PROFILE");
@@ -424,12 +427,15 @@ static int load_security(ohs_config *cfg, const char *const *envp)
 	ohs_security_profile p;
 	ohs_security_mode m;
 	ohs_policy *pol = NULL;
+	const char *origin[2] = { NULL, NULL };
 	int rc;
 
 	if (prof && (rc = ohs_policy_profile_from_name(&p, prof)) < 0)
 		return prefixed(rc, "SANDBOX_SECURITY_PROFILE");
 	if (mode && (rc = ohs_policy_mode_from_name(&m, mode)) < 0)
 		return prefixed(rc, "SANDBOX_SECURITY_MODE");
+	if ((rc = floor_security(cfg, &prof, &mode, origin)) < 0)
+		return rc;
 	if ((rc = ohs_policy_new(&pol, prof, mode)) < 0)
 		return rc;
 	if (envp && (rc = ohs_policy_set_home(pol, home && home[0] == '/' ? home : NULL)) < 0) {
@@ -438,6 +444,8 @@ static int load_security(ohs_config *cfg, const char *const *envp)
 	}
 	rc = ohs_config_set_policy(cfg, pol);
 	ohs_policy_free(pol);
+	if (rc == 0 && (rc = ohs__config_set_origin(cfg, "profile", origin[0])) == 0)
+		rc = ohs__config_set_origin(cfg, "mode", origin[1]);
 	return rc;
 }
 
@@ -458,11 +466,52 @@ static int load_override(ohs_config *cfg, const char *const *envp)
 	return 0;
 }
 
+/*
+ * The operator's floor (floor.c): the environment may ask for a stricter
+ * profile or mode, never a weaker one (an error naming the variable and the
+ * floor); unset, the floor's own applies.  Records where each came from.
+ */
+static int floor_security(ohs_config *cfg, const char **prof, const char **mode, const char **origin)
+{
+	const ohs_floor *f = ohs_config_floor(cfg);
+	int fp = ohs__floor_profile(f), fm = ohs__floor_mode(f);
+	ohs_security_profile p = OHS_PROFILE_DEFAULT;
+	ohs_security_mode m = OHS_MODE_ENFORCE;
+
+	if (*prof)
+		ohs_policy_profile_from_name(&p, *prof);
+	if (*mode)
+		ohs_policy_mode_from_name(&m, *mode);
+	if (*prof && fp >= 0 && (int)p < fp)
+		return ohs__error_set(OHS_EPOLICY, "SANDBOX_SECURITY_PROFILE: \"%s\" is weaker than the floor "
+			"\"%s\" of %s; expected \"%s\" or stricter (the environment cannot lower the floor)",
+			*prof, ohs_floor_profile(f), ohs_floor_origin(f, "profile"), ohs_floor_profile(f));
+	if (*mode && fm >= 0 && ohs__floor_mode_rank((int)m) < ohs__floor_mode_rank(fm))
+		return ohs__error_set(OHS_EPOLICY, "SANDBOX_SECURITY_MODE: \"%s\" is weaker than the floor "
+			"\"%s\" of %s; expected \"%s\" (the environment cannot lower the floor)",
+			*mode, ohs_floor_mode(f), ohs_floor_origin(f, "mode"), ohs_floor_mode(f));
+	origin[0] = *prof && (fp < 0 || (int)p > fp) ? "SANDBOX_SECURITY_PROFILE" :
+		fp >= 0 ? ohs_floor_origin(f, "profile") : NULL;
+	origin[1] = *mode && (fm < 0 || m != (ohs_security_mode)fm) ? "SANDBOX_SECURITY_MODE" :
+		fm >= 0 ? ohs_floor_origin(f, "mode") : NULL;
+	if (!*prof && fp >= 0)
+		*prof = ohs_floor_profile(f);
+	if (!*mode && fm >= 0)
+		*mode = ohs_floor_mode(f);
+	return 0;
+}
+
 /* ------------------------------------------------------------ entry point */
 
 int ohs_env_load(ohs_config **out, const char *const *envp)
 {
+	return ohs_env_load_floor(out, envp, NULL);
+}
+
+int ohs_env_load_floor(ohs_config **out, const char *const *envp, const ohs_floor *floor)
+{
 	ohs_config *cfg = NULL;
+	ohs_floor *sys = NULL;
 	int rc;
 
 	if (!out)
@@ -470,6 +519,14 @@ int ohs_env_load(ohs_config **out, const char *const *envp)
 	*out = NULL;
 	if ((rc = ohs_config_new(&cfg)) < 0)
 		return rc;
+	/* The operator's floor, before any variable: the system file, then the caller's on top. */
+	if ((rc = ohs_floor_system(&sys)) < 0 ||
+	    (sys && (rc = ohs_config_set_floor(cfg, sys)) < 0) ||
+	    (floor && (rc = ohs_config_set_floor(cfg, floor)) < 0)) {
+		ohs_floor_free(sys);
+		goto fail;
+	}
+	ohs_floor_free(sys);
 	if ((rc = load_image(cfg, envp)) < 0 ||
 	    (rc = load_user(cfg, envp)) < 0 ||
 	    (rc = load_volumes(cfg, envp)) < 0 ||
@@ -479,7 +536,8 @@ int ohs_env_load(ohs_config **out, const char *const *envp)
 		goto fail;
 
 	/* Last, so that the policy is the one the session will apply. */
-	if ((rc = load_security(cfg, envp)) < 0)
+	if ((rc = load_security(cfg, envp)) < 0 ||
+	    (rc = ohs__floor_env_origins(cfg, envp)) < 0)
 		goto fail;
 
 	*out = cfg;

@@ -35,16 +35,20 @@ static void usage(FILE *f)
 		"usage: %s <command> [options]\n"
 		"\n"
 		"commands:\n"
-		"  config [--json]      show the sandbox configuration resolved from the environment\n"
-		"  check [--json]       check it against the security policy (exit 3 when refused)\n"
-		"  run [--image REF] [-p [IP:]HOSTPORT:CONTAINERPORT]... [--keep] [--timeout S] [--] CMD [ARG...]\n"
+		"  config [--json] [--floor FILE]\n"
+		"                       show the sandbox configuration resolved from the environment\n"
+		"  check [--json] [--floor FILE]\n"
+		"                       check it against the security policy (exit 3 when refused)\n"
+		"  run [--floor FILE] [--image REF] [-p [IP:]HOSTPORT:CONTAINERPORT]... [--keep] [--timeout S] [--] CMD [ARG...]\n"
 		"                       run CMD in a new sandbox and exit with its status\n"
 		"  ps [--json]          list this library's sandboxes\n"
 		"  reap [--all]         remove sandboxes whose owner process is gone (--all: every one of this host)\n"
 		"  version              print the library version\n"
 		"\n"
-		"See ohsandbox(1) and, for the environment variables, ohsandbox(7).\n",
-		prog);
+		"\n"
+		"--floor FILE adds an operator floor (ohsandbox-policy(7)) on top of %s;\n"
+		"it never replaces it.  See ohsandbox(1) and, for the environment variables, ohsandbox(7).\n",
+		prog, ohs_floor_system_path());
 }
 
 /* Print the library's last error, prefixed, and return `status`. */
@@ -78,6 +82,73 @@ static int status_for(int rc)
 	return rc == OHS_EPOLICY ? EXIT_POLICY : rc == OHS_EINVAL ? EXIT_USAGE : EXIT_ENGINE;
 }
 
+/* ------------------------------------------------------------ floor and origins */
+
+/*
+ * The config from the environment, with the system floor and, when given,
+ * one more floor file on top (--floor; it can only add).  Returns 0 or the
+ * exit status after printing the error.
+ */
+static int load_config(ohs_config **cfg, const char *floor_path)
+{
+	ohs_floor *fl = NULL;
+	int rc;
+
+	if (floor_path && (rc = ohs_floor_load(&fl, floor_path)) < 0)
+		return fail(EXIT_USAGE, rc, "--floor");
+	rc = ohs_env_load_floor(cfg, NULL, fl);
+	ohs_floor_free(fl);
+	if (rc < 0)
+		return fail(rc == OHS_EPOLICY ? EXIT_POLICY : EXIT_USAGE, rc, NULL);
+	return 0;
+}
+
+/* "origin:  SETTING  FROM" for every setting the library records. */
+static void print_origins(FILE *f, const ohs_config *cfg, int security_only)
+{
+	size_t i, n = ohs_config_origin_count(cfg);
+
+	for (i = 0; i < n; i++) {
+		const char *k = ohs_config_origin_setting(cfg, i);
+
+		if (security_only && strcmp(k, "profile") && strcmp(k, "mode") && strcmp(k, "host_paths") &&
+		    strcmp(k, "networks") && strcmp(k, "runtime"))
+			continue;
+		fprintf(f, "origin:    %-19s %s\n", k, ohs_config_origin(cfg, k));
+	}
+}
+
+/* The floor in force, one line per pinned key. */
+static void print_floor(FILE *f, const ohs_config *cfg)
+{
+	const ohs_floor *fl = ohs_config_floor(cfg);
+	size_t i;
+
+	if (!fl) {
+		fprintf(f, "floor:     none (no %s)\n", ohs_floor_system_path());
+		return;
+	}
+	if (ohs_floor_profile(fl))
+		fprintf(f, "floor:     profile %s (%s)\n", ohs_floor_profile(fl), ohs_floor_origin(fl, "profile"));
+	if (ohs_floor_mode(fl))
+		fprintf(f, "floor:     mode %s (%s)\n", ohs_floor_mode(fl), ohs_floor_origin(fl, "mode"));
+	if (ohs_floor_has_host_paths(fl)) {
+		fprintf(f, "floor:     host_paths");
+		for (i = 0; i < ohs_floor_host_path_count(fl); i++)
+			fprintf(f, " %s", ohs_floor_host_path(fl, i));
+		fprintf(f, "%s (%s)\n", ohs_floor_host_path_count(fl) ? "" : " (none: no bind mounts)",
+			ohs_floor_origin(fl, "host_paths"));
+	}
+	if (ohs_floor_has_networks(fl)) {
+		fprintf(f, "floor:     networks none");
+		for (i = 0; i < ohs_floor_network_count(fl); i++)
+			fprintf(f, " %s", ohs_floor_network(fl, i));
+		fprintf(f, " (%s)\n", ohs_floor_origin(fl, "networks"));
+	}
+	if (ohs_floor_runtime(fl))
+		fprintf(f, "floor:     runtime %s (%s)\n", ohs_floor_runtime(fl), ohs_floor_origin(fl, "runtime"));
+}
+
 /* ------------------------------------------------------------ policy */
 
 /* Print the findings, one per line, refusing ones first marked. */
@@ -109,6 +180,8 @@ static int policy_gate(const ohs_config *cfg)
 		fprintf(stderr, "%s: the security policy (profile %s, mode %s) refuses this configuration:\n",
 			prog, ohs_policy_profile(ohs_config_policy((ohs_config *)cfg)),
 			ohs_policy_mode(ohs_config_policy((ohs_config *)cfg)));
+		if (ohs_error_last() && !strncmp(ohs_error_last(), "floor", 5))
+			fprintf(stderr, "REFUSED %s\n", ohs_error_last()); /* the operator's floor */
 		print_findings(stderr, fs, 1);
 		ohs_findings_free(fs);
 		return EXIT_POLICY;
@@ -123,25 +196,31 @@ static int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "floor", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	ohs_config *cfg = NULL;
 	ohs_findings *fs = NULL;
+	const char *floor_path = NULL;
+	char *refusal = NULL;
 	int json = 0, c, rc, status;
 
-	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jf:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
+		case 'f': floor_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: return usage_error("check: unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return usage_error("check: unexpected argument \"%s\"", argv[optind]);
-	if ((rc = ohs_env_load(&cfg, NULL)) < 0)
-		return fail(EXIT_USAGE, rc, NULL);
+	if ((rc = load_config(&cfg, floor_path)) != 0)
+		return rc;
 	rc = ohs_config_apply_policy(NULL, &fs, cfg);
+	if (rc == OHS_EPOLICY && ohs_error_last())
+		refusal = strdup(ohs_error_last());
 	if (rc < 0 && rc != OHS_EPOLICY) {
 		ohs_config_free(cfg);
 		return fail(EXIT_USAGE, rc, NULL);
@@ -150,19 +229,39 @@ static int cmd_check(int argc, char **argv)
 	if (json) {
 		char *out = NULL;
 
-		if (ohs_findings_to_json(&out, fs) == 0)
-			printf("%s\n", out);
+		if (ohs_findings_to_json(&out, fs) == 0) {
+			/* the findings plus where profile, mode and the floor's keys came from */
+			json_t *o = json_loads(out, 0, NULL), *org = json_object();
+			size_t i;
+
+			for (i = 0; org && i < ohs_config_origin_count(cfg); i++)
+				json_object_set_new(org, ohs_config_origin_setting(cfg, i),
+					json_string(ohs_config_origin(cfg, ohs_config_origin_setting(cfg, i))));
+			json_object_set_new(o, "origins", org);
+			if (refusal)
+				json_object_set_new(o, "refusal", json_string(refusal));
+			char *s2 = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+			printf("%s\n", s2 ? s2 : out);
+			free(s2);
+			json_decref(o);
+		}
 		ohs_free(out);
 	} else {
 		printf("profile %s, mode %s: %zu finding%s, %zu refused\n",
 			ohs_policy_profile(ohs_config_policy(cfg)), ohs_policy_mode(ohs_config_policy(cfg)),
 			ohs_findings_count(fs), ohs_findings_count(fs) == 1 ? "" : "s",
 			ohs_findings_refused_count(fs));
+		print_origins(stdout, cfg, 1);
+		print_floor(stdout, cfg);
+		if (refusal && !strncmp(refusal, "floor", 5))
+			printf("REFUSED %s\n", refusal); /* the operator's floor, not a finding */
 		print_findings(stdout, fs, 0);
 	}
 	if (status)
 		fprintf(stderr, "%s: refused by the security policy: %s\n", prog,
-			ohs_error_last() ? ohs_error_last() : ohs_strerror(OHS_EPOLICY));
+			refusal ? refusal : ohs_strerror(OHS_EPOLICY));
+	free(refusal);
 	ohs_findings_free(fs);
 	ohs_config_free(cfg);
 	return status;
@@ -225,6 +324,8 @@ static void print_config_human(const ohs_config *cfg)
 	n = ohs_config_warning_count(cfg);
 	for (i = 0; i < n; i++)
 		printf("warning:   %s\n", ohs_config_warning(cfg, i));
+	print_origins(stdout, cfg, 0);
+	print_floor(stdout, cfg);
 	{
 		ohs_findings *fs = NULL;
 		int rc = ohs_config_apply_policy(NULL, &fs, cfg);
@@ -246,15 +347,18 @@ static int cmd_config(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "floor", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	ohs_config *cfg = NULL;
+	const char *floor_path = NULL;
 	int json = 0, c, rc;
 
-	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jf:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
+		case 'f': floor_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: return usage_error("config: unknown option %s", argv[optind - 1]);
 		}
@@ -262,8 +366,8 @@ static int cmd_config(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("config: unexpected argument \"%s\"", argv[optind]);
 
-	if ((rc = ohs_env_load(&cfg, NULL)) < 0)
-		return fail(EXIT_USAGE, rc, NULL);
+	if ((rc = load_config(&cfg, floor_path)) != 0)
+		return rc;
 	if (json) {
 		char *out = NULL;
 
@@ -347,6 +451,7 @@ static int parse_timeout(const char *s, long *out_ms)
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "floor", required_argument, NULL, 'f' },
 		{ "image", required_argument, NULL, 'i' },
 		{ "publish", required_argument, NULL, 'p' },
 		{ "keep", no_argument, NULL, 'k' },
@@ -354,7 +459,7 @@ static int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *image = NULL;
+	const char *image = NULL, *floor_path = NULL;
 	char **ports = calloc((size_t)argc + 1, sizeof(*ports));
 	size_t nports = 0, i;
 	int keep = 0, oneshot, c, rc, status = EXIT_ENGINE;
@@ -369,8 +474,9 @@ static int cmd_run(int argc, char **argv)
 
 	if (!ports)
 		return fail(EXIT_ENGINE, OHS_ENOMEM, NULL);
-	while ((c = getopt_long(argc, argv, "+i:p:kt:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+f:i:p:kt:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'f': floor_path = optarg; break;
 		case 'i': image = optarg; break;
 		case 'p': ports[nports++] = optarg; break;
 		case 'k': keep = 1; break;
@@ -393,10 +499,8 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	/* Everything about the configuration is checked before the engine is contacted. */
-	if ((rc = ohs_env_load(&cfg, NULL)) < 0) {
-		status = fail(EXIT_USAGE, rc, NULL);
+	if ((status = load_config(&cfg, floor_path)) != 0)
 		goto out;
-	}
 	if (image && (rc = ohs_config_set_image(cfg, image)) < 0) {
 		status = fail(EXIT_USAGE, rc, "--image");
 		goto out;

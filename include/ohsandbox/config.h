@@ -12,6 +12,7 @@
 #include "volume.h"
 #include "netpolicy.h"
 #include "policy.h"
+#include "floor.h"
 
 OHS_BEGIN_DECL
 
@@ -133,6 +134,30 @@ OHS_EXTERN(int) ohs_config_set_policy(ohs_config *cfg, const ohs_policy *policy)
  */
 OHS_EXTERN(int) ohs_config_apply_policy(char **out_body, ohs_findings **out_findings,
 	const ohs_config *cfg);
+
+/**
+ * Add the operator's floor (ohs_floor_load(3)): the config keeps a copy,
+ * merged with any floor it already has (stricter of each key; a floor is
+ * never removed or lowered).  ohs_config_apply_policy(3) and every session
+ * created from the config then refuse a policy weaker than the floor,
+ * bind sources outside its host_paths, networks it does not list and a
+ * runtime other than its own (which is set when the body names none).
+ */
+OHS_EXTERN(int) ohs_config_set_floor(ohs_config *cfg, const ohs_floor *floor);
+/** The config's floor (borrowed), or NULL when it has none. */
+OHS_EXTERN(const ohs_floor *) ohs_config_floor(const ohs_config *cfg);
+
+/**
+ * Where a setting came from: "image", "user", "volumes", "env", "network",
+ * "binding_address", "internal", "additional_networks", "profile", "mode"
+ * (the variable(s) ohs_env_load(3) read, "ohs_config_set_policy", or a
+ * policy file), "host_paths", "networks", "runtime" (the floor's origin);
+ * "default" when nothing set it; NULL for an unknown setting name.
+ * Settings are numbered 0..ohs_config_origin_count()-1.
+ */
+OHS_EXTERN(const char *) ohs_config_origin(const ohs_config *cfg, const char *setting);
+OHS_EXTERN(size_t) ohs_config_origin_count(const ohs_config *cfg);
+OHS_EXTERN(const char *) ohs_config_origin_setting(const ohs_config *cfg, size_t i);
 
 /**
  * The exact JSON body of POST /containers/create for this config

@@ -20,6 +20,14 @@ OHS_BEGIN_DECL
  */
 OHS_EXTERN(int) ohs_env_load(ohs_config **out, const char *const *envp);
 
+/**
+ * ohs_env_load() with one more trusted floor (ohs_floor_load(3)) added on
+ * top of the system one, never in its place; NULL adds nothing.  The system
+ * floor, ohs_floor_system_path(3), is read first by both; the environment
+ * can neither name nor disable it.
+ */
+OHS_EXTERN(int) ohs_env_load_floor(ohs_config **out, const char *const *envp, const ohs_floor *floor);
+
 /** Value of `name` in `envp` (NULL: the process environment), or NULL. */
 OHS_EXTERN(const char *) ohs_env_get(const char *const *envp, const char *name);
 
