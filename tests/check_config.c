@@ -546,7 +546,7 @@ START_TEST(test_to_json)
 {
 	static const char *const keys[] = {
 		"image", "user", "workdir", "command", "volumes", "network", "env", "labels",
-		"limits", "init", "warnings", "security", "floor", "origins", "create_body",
+		"limits", "init", "override_command", "warnings", "security", "floor", "origins", "create_body",
 	};
 	static const char *const net_keys[] = {
 		"mode", "binding_address", "internal", "additional_networks", "ports",
