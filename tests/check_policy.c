@@ -295,7 +295,10 @@ START_TEST(test_check_table)
 }
 END_TEST
 
-/* Without a known $HOME, the home check still covers "/" and credentials are skipped. */
+/*
+ * Without an extra home the home checks still cover the homes of the
+ * password database, /root and /home: forgetting it never disables them.
+ */
 START_TEST(test_no_home)
 {
 	ohs_policy *p = policy("default", "enforce");
@@ -304,11 +307,12 @@ START_TEST(test_no_home)
 
 	ck_assert_ohs_ok(ohs_policy_set_home(p, NULL));
 	ck_assert_ptr_null(ohs_policy_home(p));
-	body = body_with("{\"HostConfig\":{\"Binds\":[\"/home/u:/w\",\"/:/host\"]}}");
+	body = body_with("{\"HostConfig\":{\"Binds\":[\"/home/u:/w\",\"/:/host\",\"/root:/r:ro\"]}}");
 	ck_assert_ohs_ok(ohs_policy_check(&f, p, body));
 	ck_assert_int_lt(find(f, "ohs-home-writable", "HostConfig.Binds[0]"), 0);
 	ck_assert_int_ge(find(f, "ohs-home-writable", "HostConfig.Binds[1]"), 0);
-	ck_assert_int_lt(find(f, "ohs-credentials", NULL), 0);
+	ck_assert_int_ge(find(f, "ohs-credentials", "HostConfig.Binds[1]"), 0); /* holds /root/.ssh */
+	ck_assert_int_ge(find(f, "ohs-credentials", "HostConfig.Binds[2]"), 0);
 	free(body);
 	ohs_findings_free(f);
 	ohs_policy_free(p);
