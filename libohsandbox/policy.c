@@ -107,7 +107,7 @@ static const check_def checks[C__COUNT] = {
 		"mount ~/.bashrc, ~/.profile, ~/.zshrc, ~/.gitconfig, ~/.config, ~/.local/bin and the like read-only, or not at all" },
 	[C_UNRESOLVED] = { "ohs-path-unresolved", SEV_HIGH, "bind source cannot be resolved on this host (dangling symlink, loop, or a directory that cannot be searched): what the engine would mount is unknown",
 		"mount an existing path that the caller can resolve, without symbolic links" },
-	[C_LEXICAL] = { "ohs-path-lexical", SEV_LOW, "the engine is remote: this host path was judged lexically only (symlinks, hard links, sockets and device nodes on the engine's host were not checked)",
+	[C_LEXICAL] = { "ohs-path-lexical", SEV_LOW, "host path judged lexically only (the engine is remote, or a Windows drive path): symlinks, hard links, sockets and device nodes on the engine's host were not checked",
 		"use a local engine (unix socket) for path checks by what a path is, or mount only paths known on the engine's host" },
 	[C_PID] = { "5.15", SEV_CRITICAL, "host PID namespace shared (host processes visible and signalable)",
 		"remove HostConfig.PidMode \"host\"" },
@@ -1827,7 +1827,9 @@ static int check_groups(ctx *c, json_t *body, json_t *hc)
 	size_t i;
 	int rc;
 
-	if (colon && group_privileged(c->p, colon + 1) && (rc = add(c, C_GROUP, "User", user)) < 0)
+	/* a root user is 4.1 already (and the hardened rewrite replaces it) */
+	if (colon && !user_is_root(user) && group_privileged(c->p, colon + 1) &&
+	    (rc = add(c, C_GROUP, "User", user)) < 0)
 		return rc;
 	if ((rc = get_array(&ga, hc, "GroupAdd", "HostConfig.GroupAdd")) < 0)
 		return rc;
