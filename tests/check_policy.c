@@ -4,6 +4,7 @@
  * Unit: no engine.
  */
 #include "internal.h"
+#include "hostpath_int.h"
 #include "testutil.h"
 
 #include <jansson.h>
@@ -1497,6 +1498,42 @@ START_TEST(test_docker_host_locality)
 }
 END_TEST
 
+/* The session's hook: a remote client is judged lexically; a local unix client's socket is the engine's. */
+START_TEST(test_session_client_locality)
+{
+	const char *envp[] = { "SANDBOX_SECURITY_PROFILE=hardened", "SANDBOX_USER_ID=1000", NULL, NULL };
+	char *vol = ohs__sprintf("SANDBOX_VOLUMES=%s:/s:ro", sp("link"));
+	char *dh = ohs__sprintf("unix://%s", sp("engine.sock"));
+	ohs_config *cfg = NULL;
+	ohs_findings *f = NULL;
+	char *out = NULL;
+
+	make_socket(sp("engine.sock"));
+	ck_assert_int_eq(symlink(sp("engine.sock"), sp("link")), 0);
+	envp[2] = vol;
+	ck_assert_ohs_ok(ohs_env_load(&cfg, envp));
+	/* a remote client: lexical only, said so, not refused for the link */
+	ck_assert_ohs_ok(ohs__policy_apply_client(&out, &f, cfg, "tcp://192.0.2.1:2376"));
+	ck_assert_int_ge(find(f, "ohs-path-lexical", NULL), 0);
+	ck_assert_int_lt(find(f, "5.31", NULL), 0);
+	ck_assert_int_eq(ohs_policy_engine_local(ohs_config_policy(cfg)), 1); /* the config is untouched */
+	ohs_free(out);
+	ohs_findings_free(f);
+	out = NULL;
+	f = NULL;
+	/* a local client on that socket: the link is the engine socket (the policy names none) */
+	ck_assert_ptr_null(ohs_policy_engine_socket(ohs_config_policy(cfg)));
+	ck_assert_ohs_error(ohs__policy_apply_client(&out, &f, cfg, dh), OHS_EPOLICY, "5.31");
+	ck_assert_ptr_null(out);
+	ck_assert_int_lt(find(f, "ohs-path-lexical", NULL), 0);
+	ck_assert_ptr_null(ohs_policy_engine_socket(ohs_config_policy(cfg)));
+	ohs_findings_free(f);
+	ohs_config_free(cfg);
+	free(vol);
+	free(dh);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("policy");
@@ -1543,6 +1580,7 @@ int main(void)
 	tcase_add_test(th, test_binding_address_mapped_any);
 	tcase_add_test(th, test_privileged_groups);
 	tcase_add_loop_test(th, test_docker_host_locality, 0, (int)OHS_ARRAY_SIZE(hosts));
+	tcase_add_test(th, test_session_client_locality);
 	suite_add_tcase(s, th);
 	return ohs_test_run(s);
 }
