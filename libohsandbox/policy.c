@@ -2333,7 +2333,8 @@ int ohs__policy_apply_client(char **out_body, ohs_findings **out_findings, const
 	if ((local = ohs__hostpath_docker_host_local(docker_host, &sock)) < 0)
 		return local;
 	/* Judge with the facts of the engine the session really talks to. */
-	if (pol->remote || (local && (!sock || pol->engine_socket))) {
+	if (pol->remote || (local && (!sock || pol->engine_socket ||
+	    in_list(sock, default_sockets, OHS_ARRAY_SIZE(default_sockets))))) {
 		free(sock);
 		return ohs_config_apply_policy(out_body, out_findings, cfg);
 	}
