@@ -270,7 +270,5 @@ int ohs__hostpath_docker_host_local(const char *dh, char **sock)
 	host[n] = '\0';
 	if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
 		return 1;
-	return ohs__hostpath_ip_kind(host) == OHS__IP_LOOPBACK &&
-	       (inet_pton(AF_INET, host, (unsigned char[16]){0}) == 1 ||
-		inet_pton(AF_INET6, host, (unsigned char[16]){0}) == 1);
+	return ohs__hostpath_ip_kind(host) == OHS__IP_LOOPBACK; /* only a literal is loopback */
 }
