@@ -8,6 +8,7 @@
  */
 #include "config_int.h"
 #include "floor_int.h"
+#include "hostpath_int.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -414,8 +415,10 @@ static int load_network(ohs_config *cfg, const char *const *envp)
 
 /*
  * SANDBOX_SECURITY_PROFILE (permissive, default, hardened) and
- * SANDBOX_SECURITY_MODE (enforce, warn); unknown names fail closed.  The
- * $HOME checks use HOME from the same environment.
+ * SANDBOX_SECURITY_MODE (enforce, warn); unknown names fail closed.  HOME
+ * from the same environment only adds a home to those of the password
+ * database.  DOCKER_HOST says whether the engine is local (unset, unix://,
+ * tcp:// to a loopback address) and which socket it listens on.
  */
 static int floor_security(ohs_config *cfg, const char **prof, const char **mode, const char **origin);
 
@@ -424,6 +427,8 @@ static int load_security(ohs_config *cfg, const char *const *envp)
 	const char *prof = get(envp, "SANDBOX_SECURITY_PROFILE");
 	const char *mode = get(envp, "SANDBOX_SECURITY_MODE");
 	const char *home = get(envp, "HOME");
+	const char *dh = get(envp, "DOCKER_HOST");
+	char *sock = NULL;
 	ohs_security_profile p;
 	ohs_security_mode m;
 	ohs_policy *pol = NULL;
@@ -442,6 +447,14 @@ static int load_security(ohs_config *cfg, const char *const *envp)
 		ohs_policy_free(pol);
 		return prefixed(rc, "HOME");
 	}
+	if ((rc = ohs__hostpath_docker_host_local(dh, &sock)) < 0 ||
+	    (rc = ohs_policy_set_engine_local(pol, rc)) < 0 ||
+	    (sock && (rc = ohs_policy_set_engine_socket(pol, sock)) < 0)) {
+		free(sock);
+		ohs_policy_free(pol);
+		return rc;
+	}
+	free(sock);
 	rc = ohs_config_set_policy(cfg, pol);
 	ohs_policy_free(pol);
 	if (rc == 0 && (rc = ohs__config_set_origin(cfg, "profile", origin[0])) == 0)

@@ -1,15 +1,21 @@
 /*
  * policy: CIS-based checks over the exact create body, profiles, modes and
- * the hardened rewrite.  Pure: no I/O (getenv("HOME") only).  See
- * ohs_policy_new(3) and ohsandbox-policy(7).
+ * the hardened rewrite.  Pure except for the host facts of hostpath.c
+ * (bind sources resolved and stat'ed, engine socket inode and group, the
+ * password and group databases), which it asks for only when the engine is
+ * local; getenv("HOME") at ohs_policy_new.  See ohs_policy_new(3) and
+ * ohsandbox-policy(7).
  */
 #include "internal.h"
 #include "policy_int.h"
+#include "hostpath_int.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -26,6 +32,8 @@ struct ohs_policy {
 	ohs_security_mode mode;
 	char *home;
 	char *user;
+	int remote;          /* the engine runs elsewhere: paths judged lexically only */
+	char *engine_socket; /* NULL: the default sockets */
 	int64_t memory, nano_cpus, pids;
 };
 
@@ -39,6 +47,11 @@ enum check {
 	C_SOCKET,
 	C_SENSITIVE,
 	C_HOME_RW,
+	C_HOST_SOCKET,
+	C_DEVICE_NODE,
+	C_HOME_DOTFILE,
+	C_UNRESOLVED,
+	C_LEXICAL,
 	C_PID,
 	C_CAPADD,
 	C_CAPDROP,
@@ -54,6 +67,7 @@ enum check {
 	C_NNP,
 	C_ROOTFS,
 	C_PORT_ALL,
+	C_PORT_ADDR,
 	C_PUBLISH_ALL,
 	C_PORT_PRIV,
 	C_MEMORY,
@@ -62,6 +76,7 @@ enum check {
 	C_DEVICES,
 	C_PROPAGATION,
 	C_ROOT_USER,
+	C_GROUP,
 	C_CREDENTIALS,
 	C_SECRET_ENV,
 	C_VOLUMES_FROM,
@@ -79,11 +94,22 @@ static const check_def checks[C__COUNT] = {
 	[C_PRIVILEGED] = { "5.4", SEV_CRITICAL, "privileged container (all devices, all capabilities, no confinement)",
 		"remove HostConfig.Privileged; add only the capabilities or devices needed" },
 	[C_SOCKET] = { "5.31", SEV_CRITICAL, "container runtime socket mounted (full control of the host), even read-only",
-		"do not mount the Docker, Podman, containerd or CRI-O socket or a directory holding it" },
-	[C_SENSITIVE] = { "5.5", SEV_CRITICAL, "sensitive host system directory mounted",
-		"do not mount /, /boot, /dev, /etc, /lib, /proc, /sys, /usr (or below); mount a project directory instead" },
-	[C_HOME_RW] = { "ohs-home-writable", SEV_CRITICAL, "$HOME or one of its ancestors mounted writable: the agent can delete or change any of the user's files",
-		"mount only the project directory, or mount $HOME read-only" },
+		"do not mount the Docker, Podman, containerd or CRI-O socket, a link to it or a directory holding it" },
+	[C_SENSITIVE] = { "5.5", SEV_CRITICAL, "sensitive host directory mounted (a system tree, engine or runtime state, or a directory holding one; or another user's home)",
+		"do not mount /, /boot, /dev, /etc, /lib*, /proc, /sys, /usr, /root, /home, /var/lib/docker, /run/docker, /var/log, "
+		"/var/spool/cron and the like, their parents, or links to them; mount a project directory instead" },
+	[C_HOME_RW] = { "ohs-home-writable", SEV_CRITICAL, "a home directory (of the password database, $HOME, /root or /home) or one of its ancestors mounted writable: the agent can delete or change any of the user's files",
+		"mount only the project directory, or mount the home read-only" },
+	[C_HOST_SOCKET] = { "ohs-host-socket", SEV_CRITICAL, "unix socket of the host mounted (a host service answers the sandbox)",
+		"do not mount sockets; mount a project directory instead" },
+	[C_DEVICE_NODE] = { "ohs-device-node", SEV_CRITICAL, "device node of the host mounted through a bind (raw access to the device)",
+		"do not bind device nodes; use HostConfig.Devices if a device is really needed" },
+	[C_HOME_DOTFILE] = { "ohs-home-dotfile", SEV_HIGH, "startup file, configuration or ~/.local/bin of a home mounted writable (code runs on the host as the user)",
+		"mount ~/.bashrc, ~/.profile, ~/.zshrc, ~/.gitconfig, ~/.config, ~/.local/bin and the like read-only, or not at all" },
+	[C_UNRESOLVED] = { "ohs-path-unresolved", SEV_HIGH, "bind source cannot be resolved on this host (dangling symlink, loop, or a directory that cannot be searched): what the engine would mount is unknown",
+		"mount an existing path that the caller can resolve, without symbolic links" },
+	[C_LEXICAL] = { "ohs-path-lexical", SEV_LOW, "host path judged lexically only (the engine is remote, or a Windows drive path): symlinks, hard links, sockets and device nodes on the engine's host were not checked",
+		"use a local engine (unix socket) for path checks by what a path is, or mount only paths known on the engine's host" },
 	[C_PID] = { "5.15", SEV_CRITICAL, "host PID namespace shared (host processes visible and signalable)",
 		"remove HostConfig.PidMode \"host\"" },
 	[C_CAPADD] = { "5.3", SEV_HIGH, "capability added beyond Docker's default set",
@@ -112,8 +138,10 @@ static const check_def checks[C__COUNT] = {
 		"add \"no-new-privileges:true\" to HostConfig.SecurityOpt (the hardened profile does this)" },
 	[C_ROOTFS] = { "5.12", SEV_LOW, "root filesystem writable",
 		"set HostConfig.ReadonlyRootfs true with a Tmpfs for /tmp, if the image allows it" },
-	[C_PORT_ALL] = { "5.13", SEV_HIGH, "port published on all host interfaces (empty HostIp means 0.0.0.0)",
+	[C_PORT_ALL] = { "5.13", SEV_HIGH, "port published on all host interfaces (empty HostIp, 0.0.0.0, ::, ::ffff:0.0.0.0 or any other spelling)",
 		"bind to 127.0.0.1 (SANDBOX_RUNTIME_BINDING_ADDRESS=127.0.0.1; the hardened profile does this)" },
+	[C_PORT_ADDR] = { "ohs-port-address", SEV_HIGH, "port published on a specific non-loopback host address (reachable from that network)",
+		"bind to 127.0.0.1 or ::1 (SANDBOX_RUNTIME_BINDING_ADDRESS=127.0.0.1)" },
 	[C_PUBLISH_ALL] = { "ohs-publish-all", SEV_HIGH, "every exposed port published on all host interfaces",
 		"remove HostConfig.PublishAllPorts and publish the ports needed on 127.0.0.1 (the hardened profile does this)" },
 	[C_PORT_PRIV] = { "5.7", SEV_MEDIUM, "privileged host port (below 1025) mapped",
@@ -130,7 +158,9 @@ static const check_def checks[C__COUNT] = {
 		"use private propagation (the default) for the mount" },
 	[C_ROOT_USER] = { "4.1", SEV_HIGH, "container runs as root",
 		"set User to a non-root \"UID:GID\" (SANDBOX_USER_ID; the hardened profile uses its default user)" },
-	[C_CREDENTIALS] = { "ohs-credentials", SEV_HIGH, "credential folder of $HOME mounted (or a directory holding one)",
+	[C_GROUP] = { "ohs-privileged-group", SEV_HIGH, "container runs with a privileged group (gid 0, the engine socket's group, or shadow)",
+		"use an unprivileged group in User (\"UID:GID\") and HostConfig.GroupAdd" },
+	[C_CREDENTIALS] = { "ohs-credentials", SEV_HIGH, "credential folder of a home mounted (or a directory holding one)",
 		"do not mount ~/.ssh, ~/.docker, ~/.aws, ~/.kube, ~/.gnupg, ~/.azure, ~/.config/gcloud, ~/.config/gh, ~/.netrc, ~/.git-credentials or a parent of them" },
 	[C_SECRET_ENV] = { "ohs-secret-env", SEV_LOW, "environment variable name looks like a secret",
 		"pass only the secrets the agent needs; prefer short-lived, narrowly scoped tokens" },
@@ -142,6 +172,7 @@ typedef struct {
 	enum check check; /* C__COUNT: added from outside the table (def holds it) */
 	char *field;
 	char *value;
+	char *note;    /* e.g. "resolves to /run/docker.sock"; NULL when none */
 	char *message;
 	int refused;
 	int fixed;
@@ -301,9 +332,28 @@ static int path_covers_pattern(const char *path, const char *pattern)
 	}
 }
 
+/*
+ * A mount is sensitive when its source is, is inside or contains one of
+ * these (system trees, engine and runtime state and socket directories).
+ */
 static const char *const sensitive_paths[] = {
 	"/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr",
-	"/bin", "/sbin", "/lib64", "/var/lib/docker",
+	"/bin", "/sbin", "/lib64", "/lib32", "/libx32",
+	"/var/lib/docker", "/var/lib/containerd", "/var/lib/containers", "/var/lib/kubelet",
+	"/run/docker", "/var/run/docker", "/run/containerd", "/var/run/containerd",
+	"/run/podman", "/var/run/podman", "/run/k3s", "/var/run/k3s", "/run/crio", "/var/run/crio",
+	"/run/buildkit", "/var/run/buildkit", "/var/spool/cron", "/var/log",
+};
+
+/* Always homes, whatever the password database says. */
+static const char *const fixed_homes[] = { "/root", "/home" };
+
+/* Writable, these run code on the host as the user (or change what runs). */
+static const char *const home_dotfiles[] = {
+	".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc", ".zshenv",
+	".zprofile", ".zlogin", ".cshrc", ".tcshrc", ".login", ".kshrc", ".inputrc", ".pam_environment",
+	".xprofile", ".xinitrc", ".xsession", ".gitconfig", ".config", ".local/bin", ".local/share/systemd",
+	".vimrc", ".emacs", ".emacs.d", ".npmrc", ".pypirc",
 };
 
 static const char *const socket_paths[] = {
@@ -333,7 +383,7 @@ static int is_sensitive(const char *path)
 	if (strcmp(path, "/") == 0)
 		return 1;
 	for (i = 0; i < OHS_ARRAY_SIZE(sensitive_paths); i++)
-		if (path_under(path, sensitive_paths[i]))
+		if (path_under(path, sensitive_paths[i]) || path_under(sensitive_paths[i], path))
 			return 1;
 	return 0;
 }
@@ -415,7 +465,9 @@ int ohs_policy_dup(ohs_policy **out, const ohs_policy *p)
 	*d = *p;
 	d->home = NULL;
 	d->user = NULL;
-	if (set_str(&d->home, p->home) < 0 || set_str(&d->user, p->user) < 0) {
+	d->engine_socket = NULL;
+	if (set_str(&d->home, p->home) < 0 || set_str(&d->user, p->user) < 0 ||
+	    set_str(&d->engine_socket, p->engine_socket) < 0) {
 		ohs_policy_free(d);
 		return OHS_ENOMEM;
 	}
@@ -429,6 +481,7 @@ void ohs_policy_free(ohs_policy *p)
 		return;
 	free(p->home);
 	free(p->user);
+	free(p->engine_socket);
 	free(p);
 }
 
@@ -468,6 +521,44 @@ int ohs_policy_set_home(ohs_policy *p, const char *home)
 const char *ohs_policy_home(const ohs_policy *p)
 {
 	return p ? p->home : NULL;
+}
+
+int ohs_policy_set_engine_local(ohs_policy *p, int local)
+{
+	if (!p)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_set_engine_local: p is NULL");
+	p->remote = !local;
+	return 0;
+}
+
+int ohs_policy_engine_local(const ohs_policy *p)
+{
+	return p ? !p->remote : 0;
+}
+
+int ohs_policy_set_engine_socket(ohs_policy *p, const char *path)
+{
+	char *clean;
+	int oom;
+
+	if (!p)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_set_engine_socket: p is NULL");
+	if (!path || !*path)
+		return set_str(&p->engine_socket, NULL);
+	clean = path_clean(path, &oom);
+	if (oom)
+		return ohs__error_oom();
+	if (!clean)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_set_engine_socket: socket path \"%s\" must be "
+			"absolute, e.g. /var/run/docker.sock", path);
+	free(p->engine_socket);
+	p->engine_socket = clean;
+	return 0;
+}
+
+const char *ohs_policy_engine_socket(const ohs_policy *p)
+{
+	return p ? p->engine_socket : NULL;
 }
 
 int ohs_policy_set_default_limits(ohs_policy *p, int64_t memory_bytes, int64_t nano_cpus, int64_t pids)
@@ -541,6 +632,7 @@ static void finding_clear(finding *f)
 {
 	free(f->field);
 	free(f->value);
+	free(f->note);
 	free(f->message);
 	if (f->ext) {
 		free((char *)f->ext->id);
@@ -577,8 +669,9 @@ static int refuses(ohs_security_profile profile, enum sev sev)
 	}
 }
 
-/* Append a finding (takes nothing; copies field and value). */
-static int findings_add(ohs_findings *f, enum check c, const char *field, const char *value, int fixed)
+/* Append a finding (takes nothing; copies field, value and note). */
+static int findings_add_note(ohs_findings *f, enum check c, const char *field, const char *value,
+	const char *note, int fixed)
 {
 	finding *x;
 
@@ -598,9 +691,10 @@ static int findings_add(ohs_findings *f, enum check c, const char *field, const 
 	x->refused = !fixed && refuses(f->profile, checks[c].sev);
 	x->field = ohs__strdup(field);
 	x->value = ohs__strdup(value ? value : "");
-	x->message = ohs__sprintf("%s (%s): %s: %s=\"%s\"", checks[c].id, sev_names[checks[c].sev],
-		checks[c].title, field, value ? value : "");
-	if (!x->field || !x->value || !x->message) {
+	x->note = note ? ohs__strdup(note) : NULL;
+	x->message = ohs__sprintf("%s (%s): %s: %s=\"%s\"%s%s%s", checks[c].id, sev_names[checks[c].sev],
+		checks[c].title, field, value ? value : "", note ? " (" : "", note ? note : "", note ? ")" : "");
+	if (!x->field || !x->value || !x->message || (note && !x->note)) {
 		finding_clear(x);
 		return ohs__error_oom();
 	}
@@ -608,6 +702,11 @@ static int findings_add(ohs_findings *f, enum check c, const char *field, const 
 	if (x->refused)
 		f->refused++;
 	return 0;
+}
+
+static int findings_add(ohs_findings *f, enum check c, const char *field, const char *value, int fixed)
+{
+	return findings_add_note(f, c, field, value, NULL, fixed);
 }
 
 static ohs_findings *findings_new(const ohs_policy *p)
@@ -873,7 +972,7 @@ static const char *const hc_keys[] = {
 	"Privileged", "Binds", "Mounts", "CapAdd", "CapDrop", "NetworkMode", "PidMode", "IpcMode",
 	"UTSMode", "UsernsMode", "CgroupnsMode", "SecurityOpt", "ReadonlyRootfs", "PortBindings",
 	"PublishAllPorts", "Memory", "MemorySwap", "NanoCpus", "CpuQuota", "CpuPeriod", "CpusetCpus",
-	"PidsLimit", "Devices", "DeviceRequests", "DeviceCgroupRules", "VolumesFrom",
+	"PidsLimit", "Devices", "DeviceRequests", "DeviceCgroupRules", "VolumesFrom", "GroupAdd",
 };
 static const char *const nc_keys[] = { "EndpointsConfig" };
 static const char *const mount_keys[] = { "Type", "Source", "ReadOnly", "BindOptions", "VolumeOptions" };
@@ -983,6 +1082,7 @@ typedef struct {
 	char *field;      /* JSON path */
 	const char *text; /* offending value shown (Binds string or Source) */
 	char *source;     /* clean absolute host path; NULL for volumes, tmpfs */
+	int windows;      /* source is a Windows drive path, as "/c:/lower/case" */
 	int writable;
 	int shared;       /* shared/rshared propagation */
 } mount_t;
@@ -998,9 +1098,38 @@ static void mounts_clear(mount_t *m, size_t n)
 	free(m);
 }
 
+/* "C:\\..." or "C:/..." (Docker Desktop maps it to the Windows drive). */
+static int win_drive(const char *s)
+{
+	return isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/');
+}
+
+/*
+ * A Windows drive path of n bytes as "/c:/rest", lower case, "\\" as "/",
+ * lexically clean: Windows paths are case-insensitive and never resolved here.
+ */
+static char *win_clean(const char *s, size_t n, int *oom)
+{
+	char *t = malloc(n + 2), *c;
+	size_t i;
+
+	*oom = 0;
+	if (!t) {
+		*oom = 1;
+		return NULL;
+	}
+	t[0] = '/';
+	for (i = 0; i < n; i++)
+		t[i + 1] = s[i] == '\\' ? '/' : (char)tolower((unsigned char)s[i]);
+	t[n + 1] = '\0';
+	c = path_clean(t, oom);
+	free(t);
+	return c;
+}
+
 static int bind_parse(mount_t *m, const char *s, const char *field)
 {
-	const char *c1 = strchr(s, ':'), *c2, *opts;
+	const char *c1 = strchr(win_drive(s) ? s + 2 : s, ':'), *c2, *opts;
 	int oom;
 
 	if (!c1 || c1 == s || c1[1] == '\0' || c1[1] == ':')
@@ -1024,7 +1153,12 @@ static int bind_parse(mount_t *m, const char *s, const char *field)
 		if (*opts == ',')
 			opts++;
 	}
-	if (s[0] == '/') {
+	if (win_drive(s)) {
+		m->windows = 1;
+		m->source = win_clean(s, (size_t)(c1 - s), &oom);
+		if (oom)
+			return ohs__error_oom();
+	} else if (s[0] == '/') {
 		char *src = ohs__strndup(s, (size_t)(c1 - s));
 
 		if (!src)
@@ -1087,7 +1221,12 @@ static int mount_obj_parse(mount_t *m, json_t *o, const char *field)
 	m->writable = !ro;
 	m->shared = prop && (strcmp(prop, "shared") == 0 || strcmp(prop, "rshared") == 0);
 	/* A missing Type with an absolute Source is treated as a bind (fail closed). */
-	if ((!type || strcmp(type, "bind") == 0) && src && src[0] == '/') {
+	if ((!type || strcmp(type, "bind") == 0) && src && win_drive(src)) {
+		m->windows = 1;
+		m->source = win_clean(src, strlen(src), &oom);
+		if (oom)
+			return ohs__error_oom();
+	} else if ((!type || strcmp(type, "bind") == 0) && src && src[0] == '/') {
 		m->source = path_clean(src, &oom);
 		if (oom)
 			return ohs__error_oom();
@@ -1157,48 +1296,287 @@ fail:
 
 /* ------------------------------------------------------------ checks */
 
-static int check_mounts(ctx *c, json_t *hc)
+/*
+ * Host facts for the mount and group checks: homes and engine sockets.
+ * Only what is static (fixed homes, the policy's home, the spelled socket
+ * paths) when the engine is remote; the password database, the caller's and
+ * the sandbox user's homes and the sockets' real paths when it is local.
+ */
+typedef struct {
+	ohs__strvec own;     /* the caller's, the sandbox user's and the policy's homes */
+	ohs__strvec other;   /* /root, /home and every home of the password database */
+	ohs__strvec sockets; /* engine sockets as spelled, plus their real paths (local) */
+	size_t nspelled;     /* sockets.v[0 .. nspelled) are the spelled ones */
+} facts;
+
+static const char *const default_sockets[] = { "/var/run/docker.sock", "/run/docker.sock" };
+
+static void facts_clear(facts *h)
+{
+	ohs__strvec_clear(&h->own);
+	ohs__strvec_clear(&h->other);
+	ohs__strvec_clear(&h->sockets);
+}
+
+static int push_clean(ohs__strvec *v, char *s)
+{
+	int oom;
+	char *c;
+
+	if (!s)
+		return 0;
+	c = path_clean(s, &oom);
+	free(s);
+	if (oom)
+		return ohs__error_oom();
+	return c ? ohs__strvec_push_owned(v, c) : 0;
+}
+
+static int facts_get(facts *h, const ohs_policy *p, json_t *body)
+{
+	const char *user = json_string_value(json_object_get(body, "User"));
+	size_t i, n;
+	int rc = 0, oom = 0;
+	char *s;
+
+	memset(h, 0, sizeof(*h));
+	if (p->home && (rc = ohs__strvec_push(&h->own, p->home)) < 0)
+		goto fail;
+	for (i = 0; i < OHS_ARRAY_SIZE(fixed_homes); i++)
+		if ((rc = ohs__strvec_push(&h->other, fixed_homes[i])) < 0)
+			goto fail;
+	if (p->engine_socket)
+		rc = ohs__strvec_push(&h->sockets, p->engine_socket);
+	for (i = 0; rc == 0 && !p->engine_socket && i < OHS_ARRAY_SIZE(default_sockets); i++)
+		rc = ohs__strvec_push(&h->sockets, default_sockets[i]);
+	if (rc < 0)
+		goto fail;
+	h->nspelled = h->sockets.n;
+	if (p->remote)
+		return 0;
+	s = ohs__hostpath_home_of_uid(getuid(), &oom);
+	if (oom || (rc = push_clean(&h->own, s)) < 0)
+		goto fail;
+	if (user && *user) {
+		char *name = ohs__strndup(user, strcspn(user, ":"));
+
+		if (!name)
+			goto oom;
+		s = ohs__hostpath_home_of(name, &oom);
+		free(name);
+		if (oom || (rc = push_clean(&h->own, s)) < 0)
+			goto fail;
+	}
+	n = h->other.n;
+	if ((rc = ohs__hostpath_passwd_homes(&h->other)) < 0)
+		goto fail;
+	for (i = n; i < h->other.n; i++) {
+		char *c = path_clean(h->other.v[i], &oom);
+
+		if (oom || !c)
+			goto oom;
+		free(h->other.v[i]);
+		h->other.v[i] = c;
+	}
+	for (i = 0; i < h->nspelled; i++)
+		if ((s = ohs__hostpath_realpath(h->sockets.v[i])) != NULL &&
+		    (rc = ohs__strvec_push_owned(&h->sockets, s)) < 0)
+			goto fail;
+	return 0;
+oom:
+	rc = ohs__error_oom();
+fail:
+	if (oom && rc == 0)
+		rc = ohs__error_oom();
+	facts_clear(h);
+	return rc;
+}
+
+static int in_vec(const ohs__strvec *v, const char *s)
+{
+	return in_list(s, (const char *const *)v->v, v->n);
+}
+
+/* What the rules say about one spelling of a source (clean, absolute). */
+enum {
+	F_SOCKET = 1 << 0, F_SENSITIVE = 1 << 1, F_HOME_RW = 1 << 2, F_CRED = 1 << 3,
+	F_DOTFILE = 1 << 4,
+};
+
+/* base + "/" + rel; NULL on OOM. */
+static char *path_join(const char *base, const char *rel)
+{
+	return ohs__sprintf("%s%s%s", base, strcmp(base, "/") ? "/" : "", rel);
+}
+
+static int home_rules(int *flags, const char *src, const char *h, int writable)
+{
+	size_t k;
+
+	if (writable && path_under(h, src))
+		*flags |= F_HOME_RW;
+	for (k = 0; k < OHS_ARRAY_SIZE(credential_dirs); k++) {
+		char *cred = path_join(h, credential_dirs[k]);
+
+		if (!cred)
+			return ohs__error_oom();
+		if (path_under(src, cred) || path_under(cred, src))
+			*flags |= F_CRED;
+		free(cred);
+	}
+	for (k = 0; writable && !path_under(h, src) && k < OHS_ARRAY_SIZE(home_dotfiles); k++) {
+		char *dot = path_join(h, home_dotfiles[k]);
+
+		if (!dot)
+			return ohs__error_oom();
+		if (path_under(src, dot) || path_under(dot, src))
+			*flags |= F_DOTFILE;
+		free(dot);
+	}
+	return 0;
+}
+
+static int path_rules(int *flags, const char *src, int writable, const facts *h)
+{
+	size_t i;
+	int rc;
+
+	if (is_socket(src))
+		*flags |= F_SOCKET;
+	if (is_sensitive(src))
+		*flags |= F_SENSITIVE;
+	if (writable && strcmp(src, "/") == 0)
+		*flags |= F_HOME_RW;
+	for (i = h->nspelled; i < h->sockets.n; i++)
+		if (path_under(h->sockets.v[i], src))
+			*flags |= F_SOCKET; /* holds the engine's socket */
+	for (i = 0; i < h->own.n; i++)
+		if ((rc = home_rules(flags, src, h->own.v[i], writable)) < 0)
+			return rc;
+	for (i = 0; i < h->other.n; i++) {
+		if ((rc = home_rules(flags, src, h->other.v[i], writable)) < 0)
+			return rc;
+		/* another user's home (or /home, /root) is private even read-only */
+		if (!in_vec(&h->own, h->other.v[i]) && path_under(h->other.v[i], src))
+			*flags |= F_SENSITIVE;
+	}
+	return 0;
+}
+
+/* Windows drive paths ("/c:/..." here), lexically, like the Linux rules. */
+static int windows_rules(int *flags, const char *src, int writable)
+{
+	static const char *const sys[] = { "/*:/windows", "/*:/program files", "/*:/program files (x86)",
+		"/*:/programdata" };
+	const char *rest = strlen(src) >= 3 ? src + 3 : ""; /* after "/c:" ("c:/.." is "/") */
+	size_t i;
+
+	if (!*rest) {
+		*flags |= F_SENSITIVE | (writable ? F_HOME_RW : 0); /* the whole drive */
+		return 0;
+	}
+	for (i = 0; i < OHS_ARRAY_SIZE(sys); i++)
+		if (path_under(rest, sys[i] + 3) || path_under(sys[i] + 3, rest))
+			*flags |= F_SENSITIVE;
+	if (strcmp(rest, "/users") == 0) {
+		*flags |= F_SENSITIVE | (writable ? F_HOME_RW : 0);
+	} else if (strncmp(rest, "/users/", 7) == 0) {
+		char *home = ohs__strndup(rest, 7 + strcspn(rest + 7, "/"));
+		int rc;
+
+		if (!home)
+			return ohs__error_oom();
+		rc = home_rules(flags, rest, home, writable);
+		free(home);
+		return rc;
+	}
+	return 0;
+}
+
+static const char *errno_text(int e)
+{
+	switch (e) {
+	case ENOENT: return "a dangling symbolic link";
+	case ELOOP: return "a symbolic link loop";
+	case EACCES: return "a directory the caller cannot search";
+	case ENOTDIR: return "a file used as a directory";
+	case ENAMETOOLONG: return "a name too long";
+	default: return "an error";
+	}
+}
+
+static int check_one_mount(ctx *c, const mount_t *m, const facts *h)
+{
+	ohs__hostpath hp = {0};
+	int flags = 0, rc = 0;
+	char *note = NULL;
+	size_t i;
+
+	if (m->windows) {
+		if ((rc = windows_rules(&flags, m->source, m->writable)) < 0)
+			return rc;
+	} else {
+		if ((rc = path_rules(&flags, m->source, m->writable, h)) < 0)
+			return rc;
+		if (!c->p->remote) {
+			if ((rc = ohs__hostpath_resolve(&hp, m->source)) < 0)
+				return rc;
+			if (hp.resolved && strcmp(hp.resolved, m->source) != 0) {
+				if ((rc = path_rules(&flags, hp.resolved, m->writable, h)) < 0)
+					goto out;
+				if (!(note = ohs__sprintf("resolves to %s", hp.resolved))) {
+					rc = ohs__error_oom();
+					goto out;
+				}
+			}
+			for (i = 0; hp.resolved && i < h->nspelled; i++)
+				if (ohs__hostpath_same_file(&hp, h->sockets.v[i]))
+					flags |= F_SOCKET;
+		}
+	}
+#define ADD_IF(cond, k) \
+	if ((cond) && (rc = findings_add_note(c->f, k, m->field, m->text, note, 0)) < 0) \
+		goto out
+	ADD_IF(flags & F_SOCKET, C_SOCKET);
+	ADD_IF(hp.is_socket && !(flags & F_SOCKET), C_HOST_SOCKET);
+	ADD_IF(hp.is_device, C_DEVICE_NODE);
+	ADD_IF(flags & F_SENSITIVE, C_SENSITIVE);
+	ADD_IF(flags & F_HOME_RW, C_HOME_RW);
+	ADD_IF((flags & F_DOTFILE) && !(flags & F_HOME_RW), C_HOME_DOTFILE);
+	ADD_IF(flags & F_CRED, C_CREDENTIALS);
+#undef ADD_IF
+	if (!m->windows && !c->p->remote && !hp.resolved)
+		rc = findings_add_note(c->f, C_UNRESOLVED, m->field, m->text, errno_text(hp.err), 0);
+	else if (m->windows || c->p->remote)
+		rc = add(c, C_LEXICAL, m->field, m->text);
+out:
+	free(note);
+	ohs__hostpath_clear(&hp);
+	return rc;
+}
+
+static int check_mounts(ctx *c, json_t *hc, json_t *body)
 {
 	mount_t *m;
-	size_t n, i, k;
+	facts h;
+	size_t n, i;
 	int rc;
-	const char *home = c->p->home;
 
 	if ((rc = mounts_collect(&m, &n, hc)) < 0)
 		return rc;
+	if (n == 0)
+		return 0;
+	if ((rc = facts_get(&h, c->p, body)) < 0) {
+		mounts_clear(m, n);
+		return rc;
+	}
 	for (i = 0; i < n && rc == 0; i++) {
-		const char *src = m[i].source;
-
 		if (m[i].shared && (rc = add(c, C_PROPAGATION, m[i].field, m[i].text)) < 0)
 			break;
-		if (!src)
-			continue;
-		if (is_socket(src) && (rc = add(c, C_SOCKET, m[i].field, m[i].text)) < 0)
-			break;
-		if (is_sensitive(src) && (rc = add(c, C_SENSITIVE, m[i].field, m[i].text)) < 0)
-			break;
-		if (m[i].writable && (strcmp(src, "/") == 0 || (home && path_under(home, src))) &&
-		    (rc = add(c, C_HOME_RW, m[i].field, m[i].text)) < 0)
-			break;
-		if (!home)
-			continue;
-		for (k = 0; k < OHS_ARRAY_SIZE(credential_dirs); k++) {
-			char *cred = ohs__sprintf("%s%s%s", home, strcmp(home, "/") ? "/" : "",
-				credential_dirs[k]);
-			int hit;
-
-			if (!cred) {
-				rc = ohs__error_oom();
-				break;
-			}
-			hit = path_under(src, cred) || path_under(cred, src);
-			free(cred);
-			if (hit) {
-				rc = add(c, C_CREDENTIALS, m[i].field, m[i].text);
-				break;
-			}
-		}
+		if (m[i].source)
+			rc = check_one_mount(c, &m[i], &h);
 	}
+	facts_clear(&h);
 	mounts_clear(m, n);
 	return rc;
 }
@@ -1321,10 +1699,10 @@ static int check_ns(ctx *c, json_t *hc, json_t *body)
 	return rc;
 }
 
-/* Empty, 0.0.0.0, ::, [::], 0:0:...:0 - any spelling of "every interface". */
+/* Any spelling of "every interface" (see ohs__hostpath_ip_kind). */
 static int hostip_all(const char *ip)
 {
-	return !ip || strspn(ip, "0:.[]") == strlen(ip);
+	return ohs__hostpath_ip_kind(ip) == OHS__IP_ANY;
 }
 
 /* Host port: "" / missing (random) -> 0; "N" or "N-M" -> N; else -1. */
@@ -1390,6 +1768,8 @@ static int check_ports(ctx *c, json_t *hc)
 						"number, a range \"N-M\" or empty", fport, port);
 				else if (hostip_all(ip))
 					rc = add(c, C_PORT_ALL, fip, ip ? ip : "");
+				else if (ohs__hostpath_ip_kind(ip) == OHS__IP_OTHER)
+					rc = add(c, C_PORT_ADDR, fip, ip);
 				if (rc == 0 && pv > 0 && pv < 1025)
 					rc = add(c, C_PORT_PRIV, fport, port);
 			}
@@ -1463,6 +1843,71 @@ static int check_devices(ctx *c, json_t *hc)
 	return 0;
 }
 
+/*
+ * A group that opens the host: gid 0, the engine socket's group, shadow
+ * (by number or name; "+0" and "-0" are 0, as the runtime's Atoi reads
+ * them).  Names and the socket's group are looked up only on a local engine.
+ */
+static int group_privileged(const ohs_policy *p, const char *g)
+{
+	static const char *const names[] = { "root", "shadow", "docker" };
+	const char *d = g + (g[0] == '+' || g[0] == '-');
+	gid_t gid, x;
+	size_t i;
+
+	if (!*g)
+		return 0;
+	if (*d && strspn(d, "0123456789") == strlen(d)) {
+		if (strspn(d, "0") == strlen(d))
+			return 1;
+		if (strlen(d) > 10)
+			return 0;
+		gid = (gid_t)strtoul(d, NULL, 10);
+	} else {
+		if (in_list(g, names, OHS_ARRAY_SIZE(names)))
+			return 1;
+		if (p->remote || ohs__hostpath_group_gid(&gid, g) < 0)
+			return 0;
+		if (gid == 0)
+			return 1;
+	}
+	if (p->remote)
+		return 0;
+	if (ohs__hostpath_group_gid(&x, "shadow") == 0 && x == gid)
+		return 1;
+	if (p->engine_socket)
+		return ohs__hostpath_file_gid(&x, p->engine_socket) == 0 && x == gid;
+	for (i = 0; i < OHS_ARRAY_SIZE(default_sockets); i++)
+		if (ohs__hostpath_file_gid(&x, default_sockets[i]) == 0 && x == gid)
+			return 1;
+	return 0;
+}
+
+static int check_groups(ctx *c, json_t *body, json_t *hc)
+{
+	const char *user = json_string_value(json_object_get(body, "User"));
+	const char *colon = user ? strchr(user, ':') : NULL;
+	json_t *ga;
+	size_t i;
+	int rc;
+
+	/* a root user is 4.1 already (and the hardened rewrite replaces it) */
+	if (colon && !user_is_root(user) && group_privileged(c->p, colon + 1) &&
+	    (rc = add(c, C_GROUP, "User", user)) < 0)
+		return rc;
+	if ((rc = get_array(&ga, hc, "GroupAdd", "HostConfig.GroupAdd")) < 0)
+		return rc;
+	for (i = 0; ga && i < json_array_size(ga); i++) {
+		const char *g;
+
+		if ((rc = array_str(&g, ga, i, "HostConfig.GroupAdd")) < 0)
+			return rc;
+		if (group_privileged(c->p, g) && (rc = add_at(c, C_GROUP, "HostConfig.GroupAdd", i, NULL, g)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int check_user_env(ctx *c, json_t *body)
 {
 	static const char *const words[] = { "TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY" };
@@ -1521,7 +1966,7 @@ static int check_body(ohs_findings *f, const ohs_policy *p, json_t *body)
 		return rc;
 	if (b && (rc = add(&c, C_PRIVILEGED, "HostConfig.Privileged", "true")) < 0)
 		return rc;
-	if ((rc = check_mounts(&c, hc)) < 0 ||
+	if ((rc = check_mounts(&c, hc, body)) < 0 ||
 	    (rc = check_caps(&c, hc)) < 0 ||
 	    (rc = check_ns(&c, hc, body)) < 0 ||
 	    (rc = check_secopts(&c, hc)) < 0)
@@ -1533,7 +1978,8 @@ static int check_body(ohs_findings *f, const ohs_policy *p, json_t *body)
 	if ((rc = check_ports(&c, hc)) < 0 ||
 	    (rc = check_limits(&c, hc)) < 0 ||
 	    (rc = check_devices(&c, hc)) < 0 ||
-	    (rc = check_user_env(&c, body)) < 0)
+	    (rc = check_user_env(&c, body)) < 0 ||
+	    (rc = check_groups(&c, body, hc)) < 0)
 		return rc;
 	if ((rc = get_array(&vf, hc, "VolumesFrom", "HostConfig.VolumesFrom")) < 0)
 		return rc;
@@ -1828,11 +2274,12 @@ static int merge_findings(ohs_findings **out, const ohs_policy *p, const ohs_fin
 				break;
 		if (j < after->n)
 			used[j] = 1;
-		rc = findings_add(m, a->check, a->field, a->value, j == after->n);
+		rc = findings_add_note(m, a->check, a->field, a->value, a->note, j == after->n);
 	}
 	for (j = 0; j < after->n && rc == 0; j++)
 		if (!used[j])
-			rc = findings_add(m, after->v[j].check, after->v[j].field, after->v[j].value, 0);
+			rc = findings_add_note(m, after->v[j].check, after->v[j].field, after->v[j].value,
+				after->v[j].note, 0);
 	free(used);
 	if (rc < 0) {
 		ohs_findings_free(m);
@@ -1932,5 +2379,36 @@ out:
 	ohs_findings_free(after);
 	ohs_findings_free(f);
 	json_decref(body);
+	return rc;
+}
+
+/* ------------------------------------------------------------ session hook */
+
+int ohs__policy_apply_client(char **out_body, ohs_findings **out_findings, const ohs_config *cfg,
+	const char *docker_host)
+{
+	ohs_policy *pol = cfg ? ohs_config_policy((ohs_config *)cfg) : NULL;
+	ohs_config *d = NULL;
+	char *sock = NULL;
+	int local, rc;
+
+	if (!pol)
+		return ohs_config_apply_policy(out_body, out_findings, cfg);
+	if ((local = ohs__hostpath_docker_host_local(docker_host, &sock)) < 0)
+		return local;
+	/* Judge with the facts of the engine the session really talks to. */
+	if (pol->remote || (local && (!sock || pol->engine_socket ||
+	    in_list(sock, default_sockets, OHS_ARRAY_SIZE(default_sockets))))) {
+		free(sock);
+		return ohs_config_apply_policy(out_body, out_findings, cfg);
+	}
+	if ((rc = ohs_config_dup(&d, cfg)) == 0) {
+		pol = ohs_config_policy(d);
+		rc = local ? ohs_policy_set_engine_socket(pol, sock) : ohs_policy_set_engine_local(pol, 0);
+		if (rc == 0)
+			rc = ohs_config_apply_policy(out_body, out_findings, d);
+	}
+	ohs_config_free(d);
+	free(sock);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include "config_int.h"
 #include "policy_int.h"
 #include "mainproc_int.h"
+#include "hostpath_int.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -1225,7 +1226,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	 * sent is the policy's (rewritten under the hardened profile), and a
 	 * refusal stops here, before the engine is contacted.
 	 */
-	if ((rc = ohs_config_apply_policy(&body_s, &findings, cfg)) < 0) {
+	if ((rc = ohs__policy_apply_client(&body_s, &findings, cfg, ohs_client_host(client))) < 0) {
 		ohs_findings_free(findings);
 		return rc;
 	}

@@ -4,6 +4,7 @@
  * Unit: no engine.
  */
 #include "internal.h"
+#include "hostpath_int.h"
 #include "testutil.h"
 
 #include <jansson.h>
@@ -295,7 +296,10 @@ START_TEST(test_check_table)
 }
 END_TEST
 
-/* Without a known $HOME, the home check still covers "/" and credentials are skipped. */
+/*
+ * Without an extra home the home checks still cover the homes of the
+ * password database, /root and /home: forgetting it never disables them.
+ */
 START_TEST(test_no_home)
 {
 	ohs_policy *p = policy("default", "enforce");
@@ -304,11 +308,12 @@ START_TEST(test_no_home)
 
 	ck_assert_ohs_ok(ohs_policy_set_home(p, NULL));
 	ck_assert_ptr_null(ohs_policy_home(p));
-	body = body_with("{\"HostConfig\":{\"Binds\":[\"/home/u:/w\",\"/:/host\"]}}");
+	body = body_with("{\"HostConfig\":{\"Binds\":[\"/home/u:/w\",\"/:/host\",\"/root:/r:ro\"]}}");
 	ck_assert_ohs_ok(ohs_policy_check(&f, p, body));
 	ck_assert_int_lt(find(f, "ohs-home-writable", "HostConfig.Binds[0]"), 0);
 	ck_assert_int_ge(find(f, "ohs-home-writable", "HostConfig.Binds[1]"), 0);
-	ck_assert_int_lt(find(f, "ohs-credentials", NULL), 0);
+	ck_assert_int_ge(find(f, "ohs-credentials", "HostConfig.Binds[1]"), 0); /* holds /root/.ssh */
+	ck_assert_int_ge(find(f, "ohs-credentials", "HostConfig.Binds[2]"), 0);
 	free(body);
 	ohs_findings_free(f);
 	ohs_policy_free(p);
@@ -850,12 +855,692 @@ START_TEST(test_findings_json)
 }
 END_TEST
 
+/* ------------------------------------------------------------ host paths (B1-B4, B7) */
+
+#include <grp.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* A scratch directory, removed at teardown. */
+static char scratch[64];
+
+static void scratch_setup(void)
+{
+	strcpy(scratch, "/tmp/ohs-policy-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(scratch));
+}
+
+static void scratch_teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", scratch);
+}
+
+/* scratch/name, static buffer per call site is enough for the tests. */
+static char *sp(const char *name)
+{
+	static char buf[8][256];
+	static int k;
+	char *b = buf[k++ % 8];
+
+	snprintf(b, 256, "%s/%s", scratch, name);
+	return b;
+}
+
+/* A listening unix socket at path (closed again: the inode stays). */
+static void make_socket(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_lt(strlen(path), sizeof(a.sun_path));
+	strcpy(a.sun_path, path);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	close(fd);
+}
+
+/* A body with one bind "src:/m[:opts]" (opts NULL: rw). */
+static char *bind_body(const char *src, const char *opts)
+{
+	json_t *frag = json_pack("{s:{s:[s+++]}}", "HostConfig", "Binds", src, ":/m", opts ? ":" : "",
+		opts ? opts : "");
+	char *s = json_dumps(frag, JSON_COMPACT), *b;
+
+	json_decref(frag);
+	b = body_with(s);
+	free(s);
+	return b;
+}
+
+/* Findings of body under profile (permissive check); caller frees. */
+static ohs_findings *judge(ohs_policy *p, const char *body)
+{
+	ohs_findings *f = NULL;
+
+	ck_assert_ohs_ok(ohs_policy_check(&f, p, body));
+	return f;
+}
+
+/*
+ * The body is refused by `hardened` naming id, and by `default` too when
+ * default_refuses (else default reports id as a finding and accepts).
+ */
+static void assert_profiles(ohs_policy *base, const char *body, const char *id, int default_refuses)
+{
+	static const char *const profiles[] = { "default", "hardened" };
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		ohs_policy *p = NULL;
+		ohs_findings *f = NULL;
+		char *out = NULL, *s;
+		int rc;
+
+		ck_assert_ohs_ok(ohs_policy_new(&p, profiles[k], "enforce"));
+		ck_assert_ohs_ok(ohs_policy_set_home(p, ohs_policy_home(base)));
+		ck_assert_ohs_ok(ohs_policy_set_engine_socket(p, ohs_policy_engine_socket(base)));
+		ck_assert_ohs_ok(ohs_policy_set_engine_local(p, ohs_policy_engine_local(base)));
+		rc = ohs_policy_apply(&out, &f, p, body);
+		s = dump_findings(f);
+		ck_assert_msg(find(f, id, NULL) >= 0, "%s: no %s for %s; findings: %s", profiles[k], id, body, s);
+		if (k == 1 || default_refuses) {
+			ck_assert_msg(rc == OHS_EPOLICY, "%s: %s not refused (rc %d); findings: %s", profiles[k],
+				body, rc, s);
+			ck_assert_ptr_nonnull(strstr(ohs_error_last(), id));
+		} else {
+			ck_assert_msg(rc == 0 || rc == OHS_EPOLICY, "rc %d", rc);
+			ck_assert_int_eq(ohs_findings_refused(f, (size_t)find(f, id, NULL)), 0);
+		}
+		free(s);
+		ohs_free(out);
+		ohs_findings_free(f);
+		ohs_policy_free(p);
+	}
+}
+
+static ohs_policy *local_policy(void)
+{
+	ohs_policy *p = policy("permissive", "enforce");
+
+	ck_assert_ohs_ok(ohs_policy_set_engine_socket(p, sp("engine.sock")));
+	return p;
+}
+
+START_TEST(test_engine_locality_api)
+{
+	ohs_policy *p = policy("default", "enforce"), *d = NULL;
+
+	ck_assert_int_eq(ohs_policy_engine_local(p), 1);
+	ck_assert_ptr_null(ohs_policy_engine_socket(p));
+	ck_assert_ohs_ok(ohs_policy_set_engine_local(p, 0));
+	ck_assert_int_eq(ohs_policy_engine_local(p), 0);
+	ck_assert_ohs_ok(ohs_policy_set_engine_socket(p, "/run//user/1000/docker.sock"));
+	ck_assert_str_eq(ohs_policy_engine_socket(p), "/run/user/1000/docker.sock");
+	ck_assert_ohs_ok(ohs_policy_dup(&d, p));
+	ck_assert_int_eq(ohs_policy_engine_local(d), 0);
+	ck_assert_str_eq(ohs_policy_engine_socket(d), "/run/user/1000/docker.sock");
+	ck_assert_ohs_error(ohs_policy_set_engine_socket(p, "docker.sock"), OHS_EINVAL,
+		"socket path \"docker.sock\" must be absolute");
+	ck_assert_ohs_error(ohs_policy_set_engine_local(NULL, 1), OHS_EINVAL, "p is NULL");
+	ck_assert_ohs_error(ohs_policy_set_engine_socket(NULL, "/x"), OHS_EINVAL, "p is NULL");
+	ck_assert_int_eq(ohs_policy_engine_local(NULL), 0);
+	ck_assert_ptr_null(ohs_policy_engine_socket(NULL));
+	ck_assert_ohs_ok(ohs_policy_set_engine_socket(p, NULL));
+	ck_assert_ptr_null(ohs_policy_engine_socket(p));
+	ohs_policy_free(d);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* B1: a symlink, a hard link and the directory of the engine socket are the socket. */
+START_TEST(test_links_to_engine_socket)
+{
+	ohs_policy *p = local_policy();
+	const char *srcs[] = { "engine.sock", "link", "hard", "d/deeper/../../link", "" };
+	size_t i;
+
+	make_socket(sp("engine.sock"));
+	ck_assert_int_eq(symlink(sp("engine.sock"), sp("link")), 0);
+	ck_assert_int_eq(link(sp("engine.sock"), sp("hard")), 0);
+	ck_assert_int_eq(mkdir(sp("d"), 0700), 0);
+	for (i = 0; i < OHS_ARRAY_SIZE(srcs); i++) {
+		char *body = bind_body(sp(srcs[i]), "ro");
+		ohs_findings *f = judge(p, body);
+		char *s = dump_findings(f);
+
+		ck_assert_msg(find(f, "5.31", "HostConfig.Binds[0]") >= 0, "%s: no 5.31: %s", srcs[i], s);
+		ck_assert_msg(find(f, "ohs-host-socket", NULL) < 0, "%s: %s", srcs[i], s);
+		assert_profiles(p, body, "5.31", 1);
+		free(s);
+		free(body);
+		ohs_findings_free(f);
+	}
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* A socket that is not the engine's is refused by type. */
+START_TEST(test_other_socket_and_fifo)
+{
+	ohs_policy *p = local_policy();
+	char *body;
+	ohs_findings *f;
+
+	make_socket(sp("agent.sock"));
+	ck_assert_int_eq(symlink(sp("agent.sock"), sp("innocent.txt")), 0);
+	body = bind_body(sp("innocent.txt"), "ro");
+	f = judge(p, body);
+	ck_assert_int_ge(find(f, "ohs-host-socket", "HostConfig.Binds[0]"), 0);
+	ck_assert_ptr_nonnull(strstr(ohs_findings_message(f, (size_t)find(f, "ohs-host-socket", NULL)),
+		"resolves to"));
+	assert_profiles(p, body, "ohs-host-socket", 1);
+	ohs_findings_free(f);
+	free(body);
+	/* a FIFO is neither a socket nor a device */
+	ck_assert_int_eq(mkfifo(sp("fifo"), 0600), 0);
+	body = bind_body(sp("fifo"), "ro");
+	f = judge(p, body);
+	ck_assert_int_lt(find(f, "ohs-host-socket", NULL), 0);
+	ck_assert_int_lt(find(f, "ohs-device-node", NULL), 0);
+	ck_assert_int_lt(find(f, "5.31", NULL), 0);
+	ohs_findings_free(f);
+	free(body);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* A link to a device node is the device. */
+START_TEST(test_link_to_device)
+{
+	ohs_policy *p = local_policy();
+	char *body;
+	ohs_findings *f;
+
+	ck_assert_int_eq(symlink("/dev/null", sp("dev")), 0);
+	body = bind_body(sp("dev"), NULL);
+	f = judge(p, body);
+	ck_assert_int_ge(find(f, "ohs-device-node", "HostConfig.Binds[0]"), 0);
+	ck_assert_int_ge(find(f, "5.5", "HostConfig.Binds[0]"), 0);
+	assert_profiles(p, body, "ohs-device-node", 1);
+	ohs_findings_free(f);
+	free(body);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* B1/L2, L3, L12: links to /, /var/lib, /run, and a link planted in a workspace. */
+START_TEST(test_links_to_sensitive_dirs)
+{
+	static const struct { const char *target, *name; } links[] = {
+		{ "/", "rootlink" }, { "/var/lib", "varlib" }, { "/run", "run" }, { "/etc/../etc", "etc" },
+		{ "/", "ws/r" },
+	};
+	ohs_policy *p = local_policy();
+	size_t i;
+
+	ck_assert_int_eq(mkdir(sp("ws"), 0700), 0);
+	for (i = 0; i < OHS_ARRAY_SIZE(links); i++) {
+		char *body;
+		ohs_findings *f;
+		char *s;
+
+		ck_assert_int_eq(symlink(links[i].target, sp(links[i].name)), 0);
+		body = bind_body(sp(links[i].name), "ro");
+		f = judge(p, body);
+		s = dump_findings(f);
+		ck_assert_msg(find(f, "5.5", "HostConfig.Binds[0]") >= 0, "%s: %s", links[i].name, s);
+		assert_profiles(p, body, "5.5", 1);
+		free(s);
+		free(body);
+		ohs_findings_free(f);
+	}
+	/* the workspace itself stays mountable */
+	{
+		char *body = bind_body(sp("ws"), "rw");
+		ohs_findings *f = judge(p, body);
+		char *s = dump_findings(f);
+
+		ck_assert_msg(find(f, "5.5", NULL) < 0 && find(f, "ohs-home-writable", NULL) < 0 &&
+			find(f, "ohs-path-unresolved", NULL) < 0, "%s", s);
+		free(s);
+		free(body);
+		ohs_findings_free(f);
+	}
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* Dangling links and loops cannot be resolved: hardened refuses, default reports. */
+START_TEST(test_unresolved)
+{
+	ohs_policy *p = local_policy();
+	const char *names[] = { "dangling", "loop1", "dangling/below" };
+	size_t i;
+
+	ck_assert_int_eq(symlink(sp("nowhere"), sp("dangling")), 0);
+	ck_assert_int_eq(symlink(sp("loop2"), sp("loop1")), 0);
+	ck_assert_int_eq(symlink(sp("loop1"), sp("loop2")), 0);
+	for (i = 0; i < OHS_ARRAY_SIZE(names); i++) {
+		char *body = bind_body(sp(names[i]), "ro");
+		ohs_findings *f = judge(p, body);
+		long k = find(f, "ohs-path-unresolved", "HostConfig.Binds[0]");
+
+		ck_assert_msg(k >= 0, "%s not reported", names[i]);
+		ck_assert_str_eq(ohs_findings_severity(f, (size_t)k), "high");
+		assert_profiles(p, body, "ohs-path-unresolved", 0);
+		ohs_findings_free(f);
+		free(body);
+	}
+	/* a path that does not exist yet is resolved through its existing parent */
+	{
+		char *body = bind_body(sp("new/sub/dir"), "rw");
+		ohs_findings *f = judge(p, body);
+
+		ck_assert_int_lt(find(f, "ohs-path-unresolved", NULL), 0);
+		ohs_findings_free(f);
+		free(body);
+	}
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* A remote engine: lexical only, and the finding says so. */
+START_TEST(test_remote_is_lexical)
+{
+	ohs_policy *p = local_policy();
+	char *body;
+	ohs_findings *f;
+	long k;
+
+	make_socket(sp("engine.sock"));
+	ck_assert_int_eq(symlink(sp("engine.sock"), sp("link")), 0);
+	ck_assert_ohs_ok(ohs_policy_set_engine_local(p, 0));
+	body = bind_body(sp("link"), "ro");
+	f = judge(p, body);
+	k = find(f, "ohs-path-lexical", "HostConfig.Binds[0]");
+	ck_assert_int_ge(k, 0);
+	ck_assert_ptr_nonnull(strstr(ohs_findings_message(f, (size_t)k), "judged lexically only"));
+	ck_assert_str_eq(ohs_findings_severity(f, (size_t)k), "low");
+	ck_assert_int_lt(find(f, "5.31", NULL), 0);
+	ohs_findings_free(f);
+	free(body);
+	/* the lexical rules still hold */
+	body = bind_body("/var/run/docker.sock", "ro");
+	f = judge(p, body);
+	ck_assert_int_ge(find(f, "5.31", NULL), 0);
+	ohs_findings_free(f);
+	free(body);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* B2: sensitive in both directions (the path, below it, or a parent of it). */
+static const struct {
+	const char *src;
+	int sensitive;
+} both_ways[] = {
+	{ "/var/lib", 1 }, { "/var", 1 }, { "/run/docker", 1 }, { "/var/run/docker/containerd", 1 },
+	{ "/run/containerd/s", 1 }, { "/run/k3s", 1 }, { "/var/lib/containerd", 1 },
+	{ "/var/lib/kubelet/pods", 1 }, { "/var/lib/containers", 1 }, { "/var/spool/cron", 1 },
+	{ "/var/spool", 1 }, { "/var/log", 1 }, { "/lib32", 1 }, { "/libx32", 1 }, { "/run/podman", 1 },
+	{ "/run/crio", 1 }, { "/run/buildkit", 1 }, { "/run", 1 }, { "/home", 1 },
+	{ "/srv/code", 0 }, { "/opt/project", 0 }, { "/var/tmp/x", 0 },
+};
+
+START_TEST(test_sensitive_both_ways)
+{
+	ohs_policy *p = policy("permissive", "enforce");
+	char *body = bind_body(both_ways[_i].src, "ro");
+	ohs_findings *f;
+	char *s;
+
+	ck_assert_ohs_ok(ohs_policy_set_engine_local(p, 0)); /* lexical rules */
+	f = judge(p, body);
+	s = dump_findings(f);
+	if (both_ways[_i].sensitive) {
+		ck_assert_msg(find(f, "5.5", "HostConfig.Binds[0]") >= 0, "%s: %s", both_ways[_i].src, s);
+		assert_profiles(p, body, "5.5", 1);
+	} else {
+		ck_assert_msg(find(f, "5.5", NULL) < 0, "%s: %s", both_ways[_i].src, s);
+	}
+	free(s);
+	free(body);
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* B3: the homes come from the password database, whatever HOME says. */
+START_TEST(test_homes_from_passwd)
+{
+	ohs_policy *p = NULL;
+	struct passwd *me = getpwuid(getuid()), *pw;
+	char *body, *other = NULL;
+	ohs_findings *f;
+
+	ck_assert_ptr_nonnull(me);
+	ck_assert_ohs_ok(ohs_policy_new(&p, "permissive", "enforce"));
+	ck_assert_ohs_ok(ohs_policy_set_home(p, "/nonexistent"));
+	/* the caller's real home, writable */
+	body = bind_body(me->pw_dir, "rw");
+	f = judge(p, body);
+	ck_assert_int_ge(find(f, "ohs-home-writable", "HostConfig.Binds[0]"), 0);
+	assert_profiles(p, body, "ohs-home-writable", 1);
+	ohs_findings_free(f);
+	free(body);
+	/* /root, whoever the caller is */
+	body = bind_body("/root", "rw");
+	f = judge(p, body);
+	ck_assert_int_ge(find(f, "ohs-home-writable", "HostConfig.Binds[0]"), 0);
+	assert_profiles(p, body, "ohs-home-writable", 1);
+	ohs_findings_free(f);
+	free(body);
+	/* another user's home, read-only: private */
+	setpwent();
+	while ((pw = getpwent()) != NULL)
+		if (pw->pw_dir[0] == '/' && strcmp(pw->pw_dir, "/") && strcmp(pw->pw_dir, me->pw_dir) &&
+		    strcmp(pw->pw_dir, "/nonexistent") && !other)
+			other = strdup(pw->pw_dir);
+	endpwent();
+	if (other) {
+		body = bind_body(other, "ro");
+		f = judge(p, body);
+		ck_assert_msg(find(f, "5.5", "HostConfig.Binds[0]") >= 0, "home %s not sensitive", other);
+		ohs_findings_free(f);
+		free(body);
+		free(other);
+	}
+	/* the caller's own home read-only stays possible (credentials aside) */
+	body = bind_body(me->pw_dir, "ro");
+	f = judge(p, body);
+	ck_assert_int_lt(find(f, "ohs-home-writable", NULL), 0);
+	ohs_findings_free(f);
+	free(body);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* B3 (by design part): writable dotfiles and dot-directories of a home. */
+static const struct {
+	const char *src, *opts;
+	int hit;
+} dotfiles[] = {
+	{ HOME "/.bashrc", "rw", 1 }, { HOME "/.profile", NULL, 1 }, { HOME "/.bash_profile", NULL, 1 },
+	{ HOME "/.zshrc", NULL, 1 }, { HOME "/.local/bin", NULL, 1 }, { HOME "/.local", NULL, 1 },
+	{ HOME "/.config", NULL, 1 }, { HOME "/.config/systemd/user", NULL, 1 },
+	{ HOME "/.config/containers", NULL, 1 }, { HOME "/.gitconfig", NULL, 1 },
+	{ "/root/.bashrc", NULL, 1 },
+	{ HOME "/.bashrc", "ro", 0 }, { HOME "/project", NULL, 0 }, { HOME "/project/.config", NULL, 0 },
+};
+
+START_TEST(test_home_dotfiles)
+{
+	ohs_policy *p = policy("permissive", "enforce");
+	char *body = bind_body(dotfiles[_i].src, dotfiles[_i].opts);
+	ohs_findings *f = judge(p, body);
+	char *s = dump_findings(f);
+
+	if (dotfiles[_i].hit) {
+		long k = find(f, "ohs-home-dotfile", "HostConfig.Binds[0]");
+
+		ck_assert_msg(k >= 0, "%s: %s", dotfiles[_i].src, s);
+		ck_assert_str_eq(ohs_findings_severity(f, (size_t)k), "high");
+		assert_profiles(p, body, "ohs-home-dotfile", 0);
+	} else {
+		ck_assert_msg(find(f, "ohs-home-dotfile", NULL) < 0, "%s: %s", dotfiles[_i].src, s);
+	}
+	free(s);
+	free(body);
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* B7: Windows drive sources, lexically. */
+static const struct {
+	const char *bind, *id;
+} windows[] = {
+	{ "C:/:/h", "5.5" }, { "C:\\\\:/h:ro", "5.5" }, { "C:\\\\Windows:/w:ro", "5.5" },
+	{ "c:/windows/system32:/s:ro", "5.5" }, { "c:/Users/x:/u:rw", "ohs-home-writable" },
+	{ "C:/Users:/u:ro", "5.5" }, { "c:/Users/x/.ssh:/s:ro", "ohs-credentials" },
+	{ "C:\\\\Users\\\\x\\\\.bashrc:/b", "ohs-home-dotfile" }, { "D:/code:/w", "ohs-path-lexical" },
+};
+
+START_TEST(test_windows_drives)
+{
+	ohs_policy *p = policy("permissive", "enforce");
+	char *frag = ohs__sprintf("{\"HostConfig\":{\"Binds\":[\"%s\"]}}", windows[_i].bind);
+	char *body = body_with(frag);
+	ohs_findings *f = judge(p, body);
+	char *s = dump_findings(f);
+
+	ck_assert_msg(find(f, windows[_i].id, "HostConfig.Binds[0]") >= 0, "%s: %s", windows[_i].bind, s);
+	ck_assert_int_ge(find(f, "ohs-path-lexical", NULL), 0);
+	if (strcmp(windows[_i].id, "ohs-path-lexical") == 0)
+		ck_assert_msg(find(f, "5.5", NULL) < 0 && find(f, "ohs-home-writable", NULL) < 0, "%s", s);
+	else
+		assert_profiles(p, body, windows[_i].id, strcmp(windows[_i].id, "5.5") == 0 ||
+			strcmp(windows[_i].id, "ohs-home-writable") == 0);
+	free(s);
+	free(body);
+	free(frag);
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* B4: every spelling of all interfaces; loopback only under hardened. */
+static const struct {
+	const char *ip, *id; /* id NULL: no address finding */
+} addrs[] = {
+	{ "::ffff:0.0.0.0", "5.13" }, { "::ffff:0:0", "5.13" }, { "0", "5.13" }, { "[::]", "5.13" },
+	{ "0:0:0:0:0:0:0:0", "5.13" }, { "", "5.13" }, { "0.0.0.0", "5.13" }, { "[::ffff:0.0.0.0]", "5.13" },
+	{ "::", "5.13" }, { "0.0", "5.13" },
+	{ "192.0.2.2", "ohs-port-address" }, { "10.0.0.1", "ohs-port-address" },
+	{ "2001:db8::1", "ohs-port-address" }, { "::ffff:192.0.2.2", "ohs-port-address" },
+	{ "127.0.0.1", NULL }, { "127.1.2.3", NULL }, { "::1", NULL }, { "::ffff:127.0.0.1", NULL },
+	{ "[::1]", NULL },
+};
+
+START_TEST(test_port_addresses)
+{
+	ohs_policy *p = policy("permissive", "enforce"), *h = policy("hardened", "enforce");
+	char *frag = ohs__sprintf("{\"ExposedPorts\":{\"80/tcp\":{}},\"HostConfig\":{\"PortBindings\":"
+		"{\"80/tcp\":[{\"HostIp\":\"%s\",\"HostPort\":\"18080\"}]}}}", addrs[_i].ip);
+	char *body = body_with(frag), *out = NULL, *s;
+	ohs_findings *f = judge(p, body), *fh = NULL;
+	int rc;
+
+	s = dump_findings(f);
+	if (addrs[_i].id) {
+		ck_assert_msg(find(f, addrs[_i].id, "HostConfig.PortBindings[\"80/tcp\"][0].HostIp") >= 0,
+			"%s: %s", addrs[_i].ip, s);
+	} else {
+		ck_assert_msg(find(f, "5.13", NULL) < 0 && find(f, "ohs-port-address", NULL) < 0, "%s: %s",
+			addrs[_i].ip, s);
+	}
+	rc = ohs_policy_apply(&out, &fh, h, body);
+	if (addrs[_i].id && strcmp(addrs[_i].id, "5.13") == 0) {
+		json_t *j;
+
+		ck_assert_ohs_ok(rc);
+		j = load(out);
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(
+			json_object_get(j, "HostConfig"), "PortBindings"), "80/tcp"), 0), "HostIp")), "127.0.0.1");
+		ck_assert_int_eq(ohs_findings_fixed(fh, (size_t)find(fh, "5.13", NULL)), 1);
+		json_decref(j);
+	} else if (addrs[_i].id) {
+		ck_assert_ohs_error(rc, OHS_EPOLICY, "ohs-port-address");
+		/* the default profile reports it */
+		assert_profiles(p, body, "ohs-port-address", 0);
+	} else {
+		ck_assert_ohs_ok(rc);
+	}
+	free(s);
+	ohs_free(out);
+	free(body);
+	free(frag);
+	ohs_findings_free(f);
+	ohs_findings_free(fh);
+	ohs_policy_free(p);
+	ohs_policy_free(h);
+}
+END_TEST
+
+/* B4/L8b: SANDBOX_RUNTIME_BINDING_ADDRESS=::ffff:0.0.0.0 is all interfaces too. */
+START_TEST(test_binding_address_mapped_any)
+{
+	const char *envp[] = { "SANDBOX_SECURITY_PROFILE=hardened", "SANDBOX_RUNTIME_BINDING_ADDRESS=::ffff:0.0.0.0",
+		"SANDBOX_USER_ID=1000", NULL };
+	ohs_config *cfg = NULL;
+	ohs_findings *f = NULL;
+	char *out = NULL;
+	json_t *j;
+
+	ck_assert_ohs_ok(ohs_env_load(&cfg, envp));
+	ck_assert_ohs_ok(ohs_netpolicy_parse_port(ohs_config_netpolicy(cfg), "80"));
+	ck_assert_ohs_ok(ohs_config_apply_policy(&out, &f, cfg));
+	j = load(out);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(
+		json_object_get(j, "HostConfig"), "PortBindings"), "80/tcp"), 0), "HostIp")), "127.0.0.1");
+	ck_assert_int_ge(find(f, "5.13", NULL), 0);
+	ck_assert_int_eq(ohs_findings_fixed(f, (size_t)find(f, "5.13", NULL)), 1);
+	json_decref(j);
+	ohs_free(out);
+	ohs_findings_free(f);
+	ohs_config_free(cfg);
+}
+END_TEST
+
+/* Also: hardened refuses gid 0, the engine socket's group, shadow. */
+START_TEST(test_privileged_groups)
+{
+	ohs_policy *p = policy("permissive", "enforce");
+	struct group *gr = getgrnam("shadow");
+	struct stat st;
+	char buf[64];
+	char *frag, *body;
+	ohs_findings *f;
+	const char *users[] = { "1000:0", "1000:+0", "1000:-0", "1000:00", "1000:root", "1000:shadow", NULL, NULL };
+	size_t i, n = 6;
+
+	if (gr) {
+		snprintf(buf, sizeof(buf), "1000:%u", (unsigned)gr->gr_gid);
+		users[n++] = strdup(buf);
+	}
+	if (stat("/var/run/docker.sock", &st) == 0 && st.st_gid != 0) {
+		snprintf(buf, sizeof(buf), "1000:%u", (unsigned)st.st_gid);
+		users[n++] = strdup(buf);
+	}
+	for (i = 0; i < n; i++) {
+		frag = ohs__sprintf("{\"User\":\"%s\"}", users[i]);
+		body = body_with(frag);
+		f = judge(p, body);
+		ck_assert_msg(find(f, "ohs-privileged-group", "User") >= 0, "%s not reported", users[i]);
+		assert_profiles(p, body, "ohs-privileged-group", 0);
+		ohs_findings_free(f);
+		free(body);
+		free(frag);
+	}
+	for (i = 6; i < n; i++)
+		free((char *)users[i]);
+	body = body_with("{\"HostConfig\":{\"GroupAdd\":[\"100\",\"0\"]}}");
+	f = judge(p, body);
+	ck_assert_int_ge(find(f, "ohs-privileged-group", "HostConfig.GroupAdd[1]"), 0);
+	ck_assert_int_lt(find(f, "ohs-privileged-group", "HostConfig.GroupAdd[0]"), 0);
+	assert_profiles(p, body, "ohs-privileged-group", 0);
+	ohs_findings_free(f);
+	free(body);
+	body = body_with("{\"User\":\"1000:1000\",\"HostConfig\":{\"GroupAdd\":[\"1000\"]}}");
+	f = judge(p, body);
+	ck_assert_int_lt(find(f, "ohs-privileged-group", NULL), 0);
+	ohs_findings_free(f);
+	free(body);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* DOCKER_HOST decides the locality (and the socket) of ohs_env_load's policy. */
+static const struct {
+	const char *dh;
+	int local;
+	const char *sock;
+} hosts[] = {
+	{ NULL, 1, NULL }, { "unix:///srv/d.sock", 1, "/srv/d.sock" }, { "tcp://127.0.0.1:2375", 1, NULL },
+	{ "tcp://localhost:2376", 1, NULL }, { "tcp://[::1]:2375", 1, NULL }, { "tcp://127.9.9.9", 1, NULL },
+	{ "tcp://10.0.0.5:2376", 0, NULL }, { "tcp://engine.example:2376", 0, NULL },
+	{ "tcp://[2001:db8::1]:2375", 0, NULL }, { "ssh://me@host", 0, NULL },
+};
+
+START_TEST(test_docker_host_locality)
+{
+	char *dh = hosts[_i].dh ? ohs__sprintf("DOCKER_HOST=%s", hosts[_i].dh) : NULL;
+	const char *envp[] = { dh ? dh : "X=1", NULL };
+	ohs_config *cfg = NULL;
+	ohs_policy *p;
+
+	ck_assert_ohs_ok(ohs_env_load(&cfg, envp));
+	p = ohs_config_policy(cfg);
+	ck_assert_int_eq(ohs_policy_engine_local(p), hosts[_i].local);
+	if (hosts[_i].sock)
+		ck_assert_str_eq(ohs_policy_engine_socket(p), hosts[_i].sock);
+	else
+		ck_assert_ptr_null(ohs_policy_engine_socket(p));
+	ohs_config_free(cfg);
+	free(dh);
+}
+END_TEST
+
+/* The session's hook: a remote client is judged lexically; a local unix client's socket is the engine's. */
+START_TEST(test_session_client_locality)
+{
+	const char *envp[] = { "SANDBOX_SECURITY_PROFILE=hardened", "SANDBOX_USER_ID=1000", NULL, NULL };
+	char *vol = ohs__sprintf("SANDBOX_VOLUMES=%s:/s:ro", sp("link"));
+	char *dh = ohs__sprintf("unix://%s", sp("engine.sock"));
+	ohs_config *cfg = NULL;
+	ohs_findings *f = NULL;
+	char *out = NULL;
+
+	make_socket(sp("engine.sock"));
+	ck_assert_int_eq(symlink(sp("engine.sock"), sp("link")), 0);
+	envp[2] = vol;
+	ck_assert_ohs_ok(ohs_env_load(&cfg, envp));
+	/* a remote client: lexical only, said so, not refused for the link */
+	ck_assert_ohs_ok(ohs__policy_apply_client(&out, &f, cfg, "tcp://192.0.2.1:2376"));
+	ck_assert_int_ge(find(f, "ohs-path-lexical", NULL), 0);
+	ck_assert_int_lt(find(f, "5.31", NULL), 0);
+	ck_assert_int_eq(ohs_policy_engine_local(ohs_config_policy(cfg)), 1); /* the config is untouched */
+	ohs_free(out);
+	ohs_findings_free(f);
+	out = NULL;
+	f = NULL;
+	/* a local client on that socket: the link is the engine socket (the policy names none) */
+	ck_assert_ptr_null(ohs_policy_engine_socket(ohs_config_policy(cfg)));
+	ck_assert_ohs_error(ohs__policy_apply_client(&out, &f, cfg, dh), OHS_EPOLICY, "5.31");
+	ck_assert_ptr_null(out);
+	ck_assert_int_lt(find(f, "ohs-path-lexical", NULL), 0);
+	ck_assert_ptr_null(ohs_policy_engine_socket(ohs_config_policy(cfg)));
+	ohs_findings_free(f);
+	ohs_config_free(cfg);
+	free(vol);
+	free(dh);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("policy");
 	TCase *tc = tcase_create("checks");
 	TCase *tp = tcase_create("profiles");
 	TCase *ta = tcase_create("api");
+	TCase *th = tcase_create("hostpaths");
 
 	tcase_add_test(tc, test_clean_body_has_no_finding);
 	tcase_add_loop_test(tc, test_check_table, 0, (int)OHS_ARRAY_SIZE(cases));
@@ -878,5 +1563,24 @@ int main(void)
 	tcase_add_test(ta, test_null_args);
 	tcase_add_test(ta, test_findings_json);
 	suite_add_tcase(s, ta);
+
+	tcase_add_checked_fixture(th, scratch_setup, scratch_teardown);
+	tcase_add_test(th, test_engine_locality_api);
+	tcase_add_test(th, test_links_to_engine_socket);
+	tcase_add_test(th, test_other_socket_and_fifo);
+	tcase_add_test(th, test_link_to_device);
+	tcase_add_test(th, test_links_to_sensitive_dirs);
+	tcase_add_test(th, test_unresolved);
+	tcase_add_test(th, test_remote_is_lexical);
+	tcase_add_loop_test(th, test_sensitive_both_ways, 0, (int)OHS_ARRAY_SIZE(both_ways));
+	tcase_add_test(th, test_homes_from_passwd);
+	tcase_add_loop_test(th, test_home_dotfiles, 0, (int)OHS_ARRAY_SIZE(dotfiles));
+	tcase_add_loop_test(th, test_windows_drives, 0, (int)OHS_ARRAY_SIZE(windows));
+	tcase_add_loop_test(th, test_port_addresses, 0, (int)OHS_ARRAY_SIZE(addrs));
+	tcase_add_test(th, test_binding_address_mapped_any);
+	tcase_add_test(th, test_privileged_groups);
+	tcase_add_loop_test(th, test_docker_host_locality, 0, (int)OHS_ARRAY_SIZE(hosts));
+	tcase_add_test(th, test_session_client_locality);
+	suite_add_tcase(s, th);
 	return ohs_test_run(s);
 }

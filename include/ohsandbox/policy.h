@@ -63,11 +63,31 @@ OHS_EXTERN(const char *) ohs_policy_profile(const ohs_policy *p);
 OHS_EXTERN(const char *) ohs_policy_mode(const ohs_policy *p);
 
 /**
- * The host home directory used by the $HOME checks (absolute; normalised).
- * NULL disables the home and credential-folder checks except for "/".
+ * An extra host home directory for the home checks (absolute; normalised),
+ * in addition to the homes of the password database (the caller's, the
+ * sandbox user's, every user's), /root and /home.  NULL forgets it; it
+ * never disables the other homes.
  */
 OHS_EXTERN(int) ohs_policy_set_home(ohs_policy *p, const char *home);
 OHS_EXTERN(const char *) ohs_policy_home(const ohs_policy *p);
+
+/**
+ * Whether the engine runs on this machine (the default): bind sources are
+ * then resolved and stat'ed on this host (symlinks, hard links, sockets,
+ * device nodes) and the password database is consulted.  0 judges host
+ * paths lexically only and says so in a finding.  ohs_env_load sets it from
+ * DOCKER_HOST.
+ */
+OHS_EXTERN(int) ohs_policy_set_engine_local(ohs_policy *p, int local);
+OHS_EXTERN(int) ohs_policy_engine_local(const ohs_policy *p);
+
+/**
+ * The engine's socket, whose inode (st_dev, st_ino) and group the checks
+ * compare with; NULL means /var/run/docker.sock and /run/docker.sock.
+ * ohs_policy_engine_socket returns the path set, or NULL for the default.
+ */
+OHS_EXTERN(int) ohs_policy_set_engine_socket(ohs_policy *p, const char *path);
+OHS_EXTERN(const char *) ohs_policy_engine_socket(const ohs_policy *p);
 
 /**
  * Limits the hardened rewrite supplies when the body sets none
