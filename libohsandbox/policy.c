@@ -2044,7 +2044,8 @@ static int rewrite_hardened(const ohs_policy *p, json_t *body)
 	json_t *hc = json_object_get(body, "HostConfig");
 	int rc;
 
-	if (!hc) {
+	/* missing or null (the checks accept both) */
+	if (!json_is_object(hc)) {
 		if ((rc = set_new(body, "HostConfig", json_object())) < 0)
 			return rc;
 		hc = json_object_get(body, "HostConfig");

@@ -842,6 +842,15 @@ START_TEST(test_hardened_rewrites_root_users)
 		free(body);
 		free(frag);
 	}
+	/* a null HostConfig is rewritten too (found by fuzz_policy: it failed as "out of memory") */
+	{
+		char *out = NULL;
+
+		ck_assert_ohs_ok(ohs_policy_apply(&out, NULL, p, "{\"User\":\"0\",\"HostConfig\":null}"));
+		ck_assert_ptr_nonnull(strstr(out, "\"User\":\"65534:65534\""));
+		ck_assert_ptr_nonnull(strstr(out, "\"CapDrop\":[\"ALL\"]"));
+		ohs_free(out);
+	}
 	ohs_policy_free(p);
 }
 END_TEST
