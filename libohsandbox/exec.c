@@ -571,6 +571,9 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		return ohs__error_set(OHS_ESTATE,
 			"ohs_session_exec: the session has no container (create it first)");
 
+	if ((rc = ohs__policy_check_exec_user(ohs_session_findings(s), opts->user, "ohs_session_exec")) < 0)
+		return rc;
+
 	cap = opts->cap ? opts->cap : OHS_EXEC_DEFAULT_CAP;
 	memset(&run, 0, sizeof(run));
 	run.out.limit = run.err.limit = cap;

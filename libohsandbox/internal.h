@@ -68,4 +68,12 @@ void ohs__buf_clear(ohs__buf *b);
 /* Hand over the data (NUL-terminated, "" when empty) and reset the buffer. */
 char *ohs__buf_detach(ohs__buf *b);
 
+/*
+ * policy.c, for exec.c: OHS_EPOLICY (message prefixed with fn) when the
+ * findings a session was created with come from the hardened profile in
+ * enforce mode and `user` (an exec's User, non-empty) runs as uid 0; else 0.
+ * NULL findings (an opened session) or user: 0.
+ */
+int ohs__policy_check_exec_user(const ohs_findings *f, const char *user, const char *fn);
+
 #endif

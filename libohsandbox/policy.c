@@ -80,6 +80,13 @@ enum check {
 	C_CREDENTIALS,
 	C_SECRET_ENV,
 	C_VOLUMES_FROM,
+	C_MASKED_PATHS,
+	C_CUSTOM_SECCOMP,
+	C_CUSTOM_APPARMOR,
+	C_CONTAINER_NS,
+	C_RUNTIME,
+	C_CGROUP_PARENT,
+	C_OOM_SCORE,
 	C__COUNT
 };
 
@@ -166,6 +173,27 @@ static const check_def checks[C__COUNT] = {
 		"pass only the secrets the agent needs; prefer short-lived, narrowly scoped tokens" },
 	[C_VOLUMES_FROM] = { "ohs-volumes-from", SEV_HIGH, "volumes of another container mounted (not checkable)",
 		"remove HostConfig.VolumesFrom; mount the needed paths explicitly" },
+	[C_MASKED_PATHS] = { "ohs-masked-paths", SEV_HIGH, "Docker's masked or read-only /proc and /sys paths "
+		"removed (HostConfig.MaskedPaths or ReadonlyPaths set without them: like systempaths=unconfined)",
+		"remove HostConfig.MaskedPaths and HostConfig.ReadonlyPaths (the engine then applies its defaults)" },
+	[C_CUSTOM_SECCOMP] = { "ohs-custom-seccomp", SEV_HIGH, "custom seccomp profile (not checkable; it may allow "
+		"every system call)",
+		"remove the \"seccomp=...\" entry from HostConfig.SecurityOpt to use the engine's default profile" },
+	[C_CUSTOM_APPARMOR] = { "ohs-custom-apparmor", SEV_HIGH, "custom AppArmor profile (not checkable; it may "
+		"confine less than docker-default)",
+		"remove the \"apparmor=...\" entry from HostConfig.SecurityOpt (or use \"apparmor=docker-default\")" },
+	[C_CONTAINER_NS] = { "ohs-container-ns", SEV_HIGH, "namespace of another container joined (its processes, "
+		"files through /proc, IPC or network are reachable; its network policy applies instead of this one)",
+		"remove the \"container:<id>\" value of HostConfig.PidMode, IpcMode or NetworkMode" },
+	[C_RUNTIME] = { "ohs-runtime", SEV_LOW, "OCI runtime other than the engine's default runc "
+		"(the isolation depends on it; not checked)",
+		"remove HostConfig.Runtime, or make sure the named runtime isolates at least as well as runc" },
+	[C_CGROUP_PARENT] = { "ohs-cgroup-parent", SEV_MEDIUM, "container placed in a chosen parent cgroup (the limits "
+		"and accounting of that cgroup apply, not only the sandbox's own)",
+		"remove HostConfig.CgroupParent" },
+	[C_OOM_SCORE] = { "ohs-oom-score-adj", SEV_LOW, "negative OOM score adjustment (host processes are killed "
+		"before the sandbox when memory runs out)",
+		"remove HostConfig.OomScoreAdj or set it to 0 or more" },
 };
 
 typedef struct {
@@ -177,6 +205,7 @@ typedef struct {
 	int refused;
 	int fixed;
 	check_def *ext;   /* owned; only for check C__COUNT (ohs__findings_add) */
+	int strict; /* refused under the default profile too, whatever its severity */
 } finding;
 
 struct ohs_findings {
@@ -593,10 +622,15 @@ int ohs_policy_default_limits(int64_t *memory_bytes, int64_t *nano_cpus, int64_t
 	return 0;
 }
 
+/*
+ * Whether a User value ("user[:group]") runs as uid 0.  The engine and runc
+ * parse a numeric user with Go's strconv.Atoi, which takes one leading sign
+ * and any number of zeros: "0", "00", "+0", "-0" and "+00:+0" are all uid 0.
+ * A name other than "root" that the image maps to uid 0 cannot be seen here.
+ */
 static int user_is_root(const char *user)
 {
-	size_t n;
-	size_t i;
+	size_t n, i = 0;
 
 	if (!user || !*user)
 		return 1;
@@ -605,10 +639,24 @@ static int user_is_root(const char *user)
 		return 1;
 	if (n == 0)
 		return 1; /* ":gid" runs as the image's user: root unless the image says otherwise */
-	for (i = 0; i < n; i++)
+	if (user[0] == '+' || user[0] == '-')
+		i = 1;
+	if (i == n)
+		return 0; /* "+" or "-" alone: a (strange) name */
+	for (; i < n; i++)
 		if (user[i] != '0')
 			return 0;
 	return 1;
+}
+
+int ohs__policy_check_exec_user(const ohs_findings *f, const char *user, const char *fn)
+{
+	if (!f || !user || !*user || f->profile != OHS_PROFILE_HARDENED || f->mode != OHS_MODE_ENFORCE ||
+	    !user_is_root(user))
+		return 0;
+	return ohs__error_set(OHS_EPOLICY, "%s: security profile \"hardened\" refuses exec user \"%s\" "
+		"(it runs as root, uid 0); expected a non-root \"UID[:GID]\" or user name, or no user "
+		"(the sandbox's own)", fn, user);
 }
 
 int ohs_policy_set_default_user(ohs_policy *p, const char *user)
@@ -660,18 +708,43 @@ void ohs_findings_free(ohs_findings *f)
 	free(f);
 }
 
-static int refuses(ohs_security_profile profile, enum sev sev)
+/*
+ * Checks the default profile refuses although they are only high: each of
+ * them takes away one of the boundaries between the sandbox and the host
+ * (the host's network stack, seccomp, AppArmor, SELinux, the masked /proc
+ * paths, host devices).  Dangerous CapAdd entries are marked per finding.
+ */
+static int default_refuses(enum check c)
+{
+	switch (c) {
+	case C_NET:
+	case C_SECCOMP:
+	case C_APPARMOR:
+	case C_LABEL:
+	case C_SYSPATHS:
+	case C_MASKED_PATHS:
+	case C_DEVICES:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int refuses(ohs_security_profile profile, enum sev sev, int strict)
 {
 	switch (profile) {
-	case OHS_PROFILE_DEFAULT: return sev >= SEV_CRITICAL;
-	case OHS_PROFILE_HARDENED: return sev >= SEV_HIGH;
+	case OHS_PROFILE_DEFAULT: return sev >= SEV_CRITICAL || strict;
+	case OHS_PROFILE_HARDENED: return sev >= SEV_HIGH || strict;
 	default: return 0;
 	}
 }
 
-/* Append a finding (takes nothing; copies field, value and note). */
+/*
+ * Append a finding (takes nothing; copies field, value and note).  strict:
+ * refused by the default profile whatever the check's severity.
+ */
 static int findings_add_note(ohs_findings *f, enum check c, const char *field, const char *value,
-	const char *note, int fixed)
+	const char *note, int fixed, int strict)
 {
 	finding *x;
 
@@ -688,7 +761,8 @@ static int findings_add_note(ohs_findings *f, enum check c, const char *field, c
 	memset(x, 0, sizeof(*x));
 	x->check = c;
 	x->fixed = fixed;
-	x->refused = !fixed && refuses(f->profile, checks[c].sev);
+	x->strict = strict || default_refuses(c);
+	x->refused = !fixed && refuses(f->profile, checks[c].sev, x->strict);
 	x->field = ohs__strdup(field);
 	x->value = ohs__strdup(value ? value : "");
 	x->note = note ? ohs__strdup(note) : NULL;
@@ -704,9 +778,10 @@ static int findings_add_note(ohs_findings *f, enum check c, const char *field, c
 	return 0;
 }
 
-static int findings_add(ohs_findings *f, enum check c, const char *field, const char *value, int fixed)
+static int findings_add(ohs_findings *f, enum check c, const char *field, const char *value, int fixed,
+	int strict)
 {
-	return findings_add_note(f, c, field, value, NULL, fixed);
+	return findings_add_note(f, c, field, value, NULL, fixed, strict);
 }
 
 static ohs_findings *findings_new(const ohs_policy *p)
@@ -744,7 +819,7 @@ int ohs__findings_add(ohs_findings *f, const char *id, const char *severity, con
 	d->remediation = ohs__strdup(remediation);
 	/* added as the first check, then turned into this one */
 	if (!d->id || !d->title || !d->remediation ||
-	    (rc = findings_add(f, (enum check)0, field, value, 0)) < 0) {
+	    (rc = findings_add(f, (enum check)0, field, value, 0, 0)) < 0) {
 		free((char *)d->id);
 		free((char *)d->title);
 		free((char *)d->remediation);
@@ -756,6 +831,7 @@ int ohs__findings_add(ohs_findings *f, const char *id, const char *severity, con
 		f->refused--;
 	x->check = C__COUNT;
 	x->ext = d;
+	x->strict = 0;
 	x->refused = refused ? 1 : 0;
 	if (x->refused)
 		f->refused++;
@@ -967,12 +1043,127 @@ static int keys_exact(json_t *obj, const char *path, const char *const *names, s
 
 #define KEYS_EXACT(obj, path, names) keys_exact(obj, path, names, OHS_ARRAY_SIZE(names))
 
+/*
+ * Members of the create body whose objects the engine decodes into Go maps:
+ * their keys are data (label names, ports, paths, network names), matched
+ * exactly.  Every other object is decoded into a struct.  Names compare
+ * ASCII-case-insensitively, the way the engine matches the member itself.
+ */
+static const char *const map_members[] = {
+	"Labels", "Volumes", "ExposedPorts", "PortBindings", "Annotations", "StorageOpt", "Tmpfs",
+	"Sysctls", "Config", "Options", "EndpointsConfig", "DriverOpts",
+};
+
+static int is_map_member(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < OHS_ARRAY_SIZE(map_members); i++)
+		if (strcasecmp(key, map_members[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int key_is_ascii(const char *key)
+{
+	for (; *key; key++)
+		if ((unsigned char)*key >= 0x80)
+			return 0;
+	return 1;
+}
+
+/*
+ * Go's encoding/json matches a key to a struct field case-insensitively,
+ * and for non-ASCII keys with Unicode folding that depends on the Go version
+ * (U+017F long s is "s", U+212A Kelvin sign is "k"; newer versions also fold
+ * U+0131 and U+0130 to "i").  So in every object decoded into a struct: a key with a byte
+ * >= 0x80 is refused (no field of the Engine API has one), and two keys
+ * that are equal ignoring ASCII case are refused (the engine would take the
+ * later one).  Map objects (map_members) keep any key; their values are
+ * walked.  The walk covers the whole body, not only the members the checks
+ * read, so no spelling can reach a field unseen.
+ */
+static int keys_walk(json_t *v, const char *path, int is_map)
+{
+	const char *key;
+	json_t *child, *seen = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (json_is_array(v)) {
+		for (i = 0; i < json_array_size(v) && rc == 0; i++) {
+			child = json_array_get(v, i);
+			if (json_is_object(child) || json_is_array(child)) {
+				char *sub = ohs__sprintf("%s[%zu]", path, i);
+
+				rc = sub ? keys_walk(child, sub, 0) : ohs__error_oom();
+				free(sub);
+			}
+		}
+		return rc;
+	}
+	if (!json_is_object(v))
+		return 0;
+	if (!is_map && !(seen = json_object()))
+		return ohs__error_oom();
+	json_object_foreach(v, key, child) {
+		char *sub;
+
+		if (!is_map) {
+			char *low;
+			json_t *prev;
+
+			if (!key_is_ascii(key)) {
+				rc = ohs__error_set(OHS_EINVAL, "create body: key \"%s\" in %s is not ASCII; "
+					"the engine folds Unicode letters in keys (U+017F is \"s\", U+212A "
+					"is \"k\"), so it could set a field unseen; expected the field's "
+					"ASCII name", key, path);
+				break;
+			}
+			if (!(low = ohs__strdup(key))) {
+				rc = ohs__error_oom();
+				break;
+			}
+			for (i = 0; low[i]; i++)
+				low[i] = (char)tolower((unsigned char)low[i]);
+			prev = json_object_get(seen, low);
+			if (prev) {
+				rc = ohs__error_set(OHS_EINVAL, "create body: keys \"%s\" and \"%s\" in %s "
+					"are the same field for the engine (it matches keys "
+					"case-insensitively); expected one of them", json_string_value(prev),
+					key, path);
+				free(low);
+				break;
+			}
+			rc = json_object_set_new(seen, low, json_string(key)) ? ohs__error_oom() : 0;
+			free(low);
+			if (rc < 0)
+				break;
+		}
+		if (!json_is_object(child) && !json_is_array(child))
+			continue;
+		if (is_map)
+			sub = ohs__sprintf("%s[\"%s\"]", path, key);
+		else if (strcmp(path, "the body") == 0)
+			sub = ohs__strdup(key);
+		else
+			sub = ohs__sprintf("%s.%s", path, key);
+		rc = sub ? keys_walk(child, sub, !is_map && is_map_member(key)) : ohs__error_oom();
+		free(sub);
+		if (rc < 0)
+			break;
+	}
+	json_decref(seen);
+	return rc;
+}
+
 static const char *const top_keys[] = { "User", "Env", "ExposedPorts", "HostConfig", "NetworkingConfig" };
 static const char *const hc_keys[] = {
 	"Privileged", "Binds", "Mounts", "CapAdd", "CapDrop", "NetworkMode", "PidMode", "IpcMode",
 	"UTSMode", "UsernsMode", "CgroupnsMode", "SecurityOpt", "ReadonlyRootfs", "PortBindings",
 	"PublishAllPorts", "Memory", "MemorySwap", "NanoCpus", "CpuQuota", "CpuPeriod", "CpusetCpus",
 	"PidsLimit", "Devices", "DeviceRequests", "DeviceCgroupRules", "VolumesFrom", "GroupAdd",
+	"MaskedPaths", "ReadonlyPaths", "Runtime", "CgroupParent", "OomScoreAdj",
 };
 static const char *const nc_keys[] = { "EndpointsConfig" };
 static const char *const mount_keys[] = { "Type", "Source", "ReadOnly", "BindOptions", "VolumeOptions" };
@@ -1000,7 +1191,7 @@ static int array_str(const char **out, json_t *arr, size_t i, const char *path)
 
 static int add(ctx *c, enum check k, const char *field, const char *value)
 {
-	return findings_add(c->f, k, field, value, 0);
+	return findings_add(c->f, k, field, value, 0, 0);
 }
 
 /* add() with a formatted field "prefix[i]suffix". */
@@ -1036,6 +1227,15 @@ static char *cap_norm(const char *s)
 static const char *const default_caps[] = {
 	"CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
 	"SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
+};
+
+/*
+ * Capabilities the default profile refuses in CapAdd: each is a known way
+ * out of a container (mount, ptrace of other processes, kernel modules, the
+ * network stack, reading any file by handle, raw I/O ports, BPF).
+ */
+static const char *const strict_caps[] = {
+	"ALL", "SYS_ADMIN", "SYS_PTRACE", "SYS_MODULE", "NET_ADMIN", "DAC_READ_SEARCH", "SYS_RAWIO", "BPF",
 };
 
 /* What the hardened profile adds back after CapDrop ["ALL"]. */
@@ -1535,7 +1735,7 @@ static int check_one_mount(ctx *c, const mount_t *m, const facts *h)
 		}
 	}
 #define ADD_IF(cond, k) \
-	if ((cond) && (rc = findings_add_note(c->f, k, m->field, m->text, note, 0)) < 0) \
+	if ((cond) && (rc = findings_add_note(c->f, k, m->field, m->text, note, 0, 0)) < 0) \
 		goto out
 	ADD_IF(flags & F_SOCKET, C_SOCKET);
 	ADD_IF(hp.is_socket && !(flags & F_SOCKET), C_HOST_SOCKET);
@@ -1546,7 +1746,7 @@ static int check_one_mount(ctx *c, const mount_t *m, const facts *h)
 	ADD_IF(flags & F_CRED, C_CREDENTIALS);
 #undef ADD_IF
 	if (!m->windows && !c->p->remote && !hp.resolved)
-		rc = findings_add_note(c->f, C_UNRESOLVED, m->field, m->text, errno_text(hp.err), 0);
+		rc = findings_add_note(c->f, C_UNRESOLVED, m->field, m->text, errno_text(hp.err), 0, 0);
 	else if (m->windows || c->p->remote)
 		rc = add(c, C_LEXICAL, m->field, m->text);
 out:
@@ -1598,8 +1798,13 @@ static int check_caps(ctx *c, json_t *hc)
 			return rc;
 		if (!(cap = cap_norm(s)))
 			return ohs__error_oom();
-		if (!in_list(cap, default_caps, OHS_ARRAY_SIZE(default_caps)))
-			rc = add_at(c, C_CAPADD, "HostConfig.CapAdd", i, NULL, s);
+		if (!in_list(cap, default_caps, OHS_ARRAY_SIZE(default_caps))) {
+			char *field = ohs__sprintf("HostConfig.CapAdd[%zu]", i);
+
+			rc = field ? findings_add(c->f, C_CAPADD, field, s, 0,
+				in_list(cap, strict_caps, OHS_ARRAY_SIZE(strict_caps))) : ohs__error_oom();
+			free(field);
+		}
 		free(cap);
 		if (rc < 0)
 			return rc;
@@ -1624,6 +1829,30 @@ static int check_caps(ctx *c, json_t *hc)
 		free(v);
 	}
 	return rc;
+}
+
+/*
+ * A custom seccomp profile (JSON text) whose default action lets every
+ * system call through that no rule names: as good as "unconfined".
+ */
+static int seccomp_allows_all(const char *profile)
+{
+	json_t *j = json_loads(profile, 0, NULL);
+	const char *act = json_string_value(json_object_get(j, "defaultAction"));
+	int all = act && (strcasecmp(act, "SCMP_ACT_ALLOW") == 0 || strcasecmp(act, "SCMP_ACT_LOG") == 0 ||
+		strncasecmp(act, "SCMP_ACT_TRACE", 14) == 0 || strncasecmp(act, "SCMP_ACT_NOTIFY", 15) == 0);
+
+	json_decref(j);
+	return all;
+}
+
+/* label=disable, or an SELinux type that is not confined (spc_t, unconfined_t). */
+static int label_unconfined(const char *v)
+{
+	if (strcasecmp(v, "disable") == 0)
+		return 1;
+	return strncasecmp(v, "type:", 5) == 0 &&
+		(strcmp(v + 5, "spc_t") == 0 || strcmp(v + 5, "unconfined_t") == 0);
 }
 
 static int check_secopts(ctx *c, json_t *hc)
@@ -1652,16 +1881,27 @@ static int check_secopts(ctx *c, json_t *hc)
 		}
 		if (!v)
 			continue;
-		if (strcmp(key, "seccomp") == 0 && strcasecmp(v, "unconfined") == 0)
-			k = C_SECCOMP;
-		else if (strcmp(key, "apparmor") == 0 && strcasecmp(v, "unconfined") == 0)
-			k = C_APPARMOR;
-		else if (strcmp(key, "label") == 0 && strcasecmp(v, "disable") == 0)
+		if (strcmp(key, "seccomp") == 0)
+			k = strcasecmp(v, "unconfined") == 0 || seccomp_allows_all(v) ? C_SECCOMP :
+				strcmp(v, "builtin") == 0 ? C__COUNT : C_CUSTOM_SECCOMP;
+		else if (strcmp(key, "apparmor") == 0)
+			k = strcasecmp(v, "unconfined") == 0 ? C_APPARMOR :
+				strcmp(v, "docker-default") == 0 ? C__COUNT : C_CUSTOM_APPARMOR;
+		else if (strcmp(key, "label") == 0 && label_unconfined(v))
 			k = C_LABEL;
 		else if (strcmp(key, "systempaths") == 0 && strcasecmp(v, "unconfined") == 0)
 			k = C_SYSPATHS;
-		if (k != C__COUNT && (rc = add_at(c, k, "HostConfig.SecurityOpt", i, NULL, s)) < 0)
-			return rc;
+		if (k != C__COUNT) {
+			/* a profile is JSON text: show its beginning only */
+			char *shown = strlen(s) > 80 ? ohs__sprintf("%.72s...", s) : NULL;
+
+			if (strlen(s) > 80 && !shown)
+				return ohs__error_oom();
+			rc = add_at(c, k, "HostConfig.SecurityOpt", i, NULL, shown ? shown : s);
+			free(shown);
+			if (rc < 0)
+				return rc;
+		}
 	}
 	if (!nnp)
 		rc = add(c, C_NNP, nnp_field, nnp_text);
@@ -1688,7 +1928,12 @@ static int check_ns(ctx *c, json_t *hc, json_t *body)
 		snprintf(field, sizeof(field), "HostConfig.%s", ns[i].key);
 		if ((rc = get_str(&v, hc, ns[i].key, field)) < 0)
 			return rc;
-		if (v && strcmp(v, "host") == 0 && (rc = add(c, ns[i].k, field, v)) < 0)
+		if (v && strcasecmp(v, "host") == 0 && (rc = add(c, ns[i].k, field, v)) < 0)
+			return rc;
+		/* only these three take "container:<id>"; the engine refuses it elsewhere */
+		if (v && strncasecmp(v, "container:", 10) == 0 &&
+		    (ns[i].k == C_NET || ns[i].k == C_PID || ns[i].k == C_IPC) &&
+		    (rc = add(c, C_CONTAINER_NS, field, v)) < 0)
 			return rc;
 	}
 	if ((rc = get_object(&nc, body, "NetworkingConfig", "NetworkingConfig")) < 0 ||
@@ -1908,6 +2153,87 @@ static int check_groups(ctx *c, json_t *body, json_t *hc)
 	return 0;
 }
 
+/* Docker's defaults the engine applies when MaskedPaths / ReadonlyPaths are missing or null. */
+static const char *const default_masked[] = {
+	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+};
+static const char *const default_readonly[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+/*
+ * A MaskedPaths or ReadonlyPaths list replaces Docker's (an empty one
+ * unmasks everything, like systempaths=unconfined): each default path must
+ * be in it, or under an entry of it.
+ */
+static int check_syspath_list(ctx *c, json_t *hc, const char *key, const char *const *defs, size_t ndefs)
+{
+	char field[64];
+	json_t *arr;
+	size_t i, j;
+	int rc;
+
+	snprintf(field, sizeof(field), "HostConfig.%s", key);
+	if ((rc = get_array(&arr, hc, key, field)) < 0 || !arr)
+		return rc;
+	for (i = 0; i < ndefs; i++) {
+		int found = 0;
+
+		for (j = 0; j < json_array_size(arr) && !found; j++) {
+			const char *s;
+			char *clean;
+			int oom;
+
+			if ((rc = array_str(&s, arr, j, field)) < 0)
+				return rc;
+			clean = path_clean(s, &oom);
+			if (oom)
+				return ohs__error_oom();
+			found = clean && path_under(defs[i], clean);
+			free(clean);
+		}
+		if (!found) {
+			char *v = json_dumps(arr, JSON_COMPACT);
+
+			if (!v)
+				return ohs__error_oom();
+			rc = add(c, C_MASKED_PATHS, field, strlen(v) > 80 ? "[...]" : v);
+			free(v);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int check_fields(ctx *c, json_t *hc)
+{
+	const char *rt, *cgp;
+	json_int_t oom;
+	int rc;
+
+	if ((rc = check_syspath_list(c, hc, "MaskedPaths", default_masked,
+			OHS_ARRAY_SIZE(default_masked))) < 0 ||
+	    (rc = check_syspath_list(c, hc, "ReadonlyPaths", default_readonly,
+			OHS_ARRAY_SIZE(default_readonly))) < 0 ||
+	    (rc = get_str(&rt, hc, "Runtime", "HostConfig.Runtime")) < 0 ||
+	    (rc = get_str(&cgp, hc, "CgroupParent", "HostConfig.CgroupParent")) < 0 ||
+	    (rc = get_int(&oom, hc, "OomScoreAdj", "HostConfig.OomScoreAdj")) < 0)
+		return rc;
+	if (rt && *rt && strcmp(rt, "runc") != 0 && (rc = add(c, C_RUNTIME, "HostConfig.Runtime", rt)) < 0)
+		return rc;
+	if (cgp && *cgp && (rc = add(c, C_CGROUP_PARENT, "HostConfig.CgroupParent", cgp)) < 0)
+		return rc;
+	if (oom < 0) {
+		char v[32];
+
+		snprintf(v, sizeof(v), "%lld", (long long)oom);
+		if ((rc = add(c, C_OOM_SCORE, "HostConfig.OomScoreAdj", v)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int check_user_env(ctx *c, json_t *body)
 {
 	static const char *const words[] = { "TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY" };
@@ -1957,7 +2283,8 @@ static int check_body(ohs_findings *f, const ohs_policy *p, json_t *body)
 
 	if (!json_is_object(body))
 		return type_error("the body", "a JSON object", body);
-	if ((rc = KEYS_EXACT(body, "the body", top_keys)) < 0 ||
+	if ((rc = keys_walk(body, "the body", 0)) < 0 ||
+	    (rc = KEYS_EXACT(body, "the body", top_keys)) < 0 ||
 	    (rc = get_object(&hc, body, "HostConfig", "HostConfig")) < 0 ||
 	    (rc = KEYS_EXACT(hc, "HostConfig", hc_keys)) < 0 ||
 	    (rc = KEYS_EXACT(json_object_get(body, "NetworkingConfig"), "NetworkingConfig", nc_keys)) < 0)
@@ -1979,7 +2306,8 @@ static int check_body(ohs_findings *f, const ohs_policy *p, json_t *body)
 	    (rc = check_limits(&c, hc)) < 0 ||
 	    (rc = check_devices(&c, hc)) < 0 ||
 	    (rc = check_user_env(&c, body)) < 0 ||
-	    (rc = check_groups(&c, body, hc)) < 0)
+	    (rc = check_groups(&c, body, hc)) < 0 ||
+	    (rc = check_fields(&c, hc)) < 0)
 		return rc;
 	if ((rc = get_array(&vf, hc, "VolumesFrom", "HostConfig.VolumesFrom")) < 0)
 		return rc;
@@ -2227,7 +2555,8 @@ static int rewrite_hardened(const ohs_policy *p, json_t *body)
 	json_t *hc = json_object_get(body, "HostConfig");
 	int rc;
 
-	if (!hc) {
+	/* missing or null (the checks accept both) */
+	if (!json_is_object(hc)) {
 		if ((rc = set_new(body, "HostConfig", json_object())) < 0)
 			return rc;
 		hc = json_object_get(body, "HostConfig");
@@ -2274,12 +2603,12 @@ static int merge_findings(ohs_findings **out, const ohs_policy *p, const ohs_fin
 				break;
 		if (j < after->n)
 			used[j] = 1;
-		rc = findings_add_note(m, a->check, a->field, a->value, a->note, j == after->n);
+		rc = findings_add_note(m, a->check, a->field, a->value, a->note, j == after->n, a->strict);
 	}
 	for (j = 0; j < after->n && rc == 0; j++)
 		if (!used[j])
 			rc = findings_add_note(m, after->v[j].check, after->v[j].field, after->v[j].value,
-				after->v[j].note, 0);
+				after->v[j].note, 0, after->v[j].strict);
 	free(used);
 	if (rc < 0) {
 		ohs_findings_free(m);

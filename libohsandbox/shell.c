@@ -567,6 +567,8 @@ int ohs_shell_open(ohs_shell **out, ohs_session *s, const ohs_exec_opts *opts)
 	if (!ohs__session_client(s) || !(cid = ohs_session_id(s)) || !*cid)
 		return ohs__error_set(OHS_ESTATE,
 			"ohs_shell_open: the session has no container (create and start it first)");
+	if (opts && (rc = ohs__policy_check_exec_user(ohs_session_findings(s), opts->user, "ohs_shell_open")) < 0)
+		return rc;
 	if (!(sh = calloc(1, sizeof(*sh))))
 		return ohs__error_oom();
 	sh->session = s;

@@ -744,6 +744,84 @@ START_TEST(test_merge_host_config)
 }
 END_TEST
 
+/* Review 2A through the merge: a key the engine folds cannot hide a field (default and hardened). */
+START_TEST(test_merge_hidden_keys)
+{
+	static const struct {
+		const char *extra, *needle;
+	} m[] = {
+		{ "{\"Bind\xc5\xbf\":[\"/:/host:ro\"]}", "key \"Bind\xc5\xbf\" in HostConfig is not ASCII" },
+		{ "{\"Networ\xe2\x84\xaaMode\":\"host\"}", "key \"Networ\xe2\x84\xaaMode\" in HostConfig is not ASCII" },
+		{ "{\"UT\xc5\xbfMode\":\"host\"}", "key \"UT\xc5\xbfMode\" in HostConfig is not ASCII" },
+		/* the library's own NetworkMode and a second spelling of it */
+		{ "{\"networkmode\":\"host\"}", "keys \"NetworkMode\" and \"networkmode\" in HostConfig" },
+	};
+	static const char *const profiles[] = { "default", "hardened" };
+	size_t i, j;
+
+	for (i = 0; i < OHS_ARRAY_SIZE(m); i++) {
+		for (j = 0; j < OHS_ARRAY_SIZE(profiles); j++) {
+			ohs_config *c = NULL;
+			ohs_policy *p = NULL;
+			char *body = (char *)"x";
+
+			ck_assert_ohs_ok(ohs_config_new(&c));
+			ck_assert_ohs_ok(ohs_config_set_image(c, "ohs-test:latest"));
+			ck_assert_ohs_ok(ohs_config_set_user(c, "1000:1000"));
+			ck_assert_ohs_ok(ohs_policy_new(&p, profiles[j], "enforce"));
+			ck_assert_ohs_ok(ohs_config_set_policy(c, p));
+			ck_assert_ohs_ok(ohs_config_merge_host_config(c, m[i].extra));
+			ck_assert_ohs_error(ohs_config_apply_policy(&body, NULL, c), OHS_EINVAL, m[i].needle);
+			ck_assert_ptr_null(body);
+			ohs_policy_free(p);
+			ohs_config_free(c);
+		}
+	}
+}
+END_TEST
+
+/* Host network: refused by default and hardened in enforce mode, passes in warn mode or permissive. */
+START_TEST(test_host_network_policy)
+{
+	static const struct {
+		const char *profile, *mode;
+		int refused;
+	} m[] = {
+		{ "default", "enforce", 1 }, { "hardened", "enforce", 1 },
+		{ "default", "warn", 0 }, { "permissive", "enforce", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < OHS_ARRAY_SIZE(m); i++) {
+		ohs_config *c = NULL;
+		ohs_policy *p = NULL;
+		ohs_netpolicy *np = NULL;
+		char *body = NULL;
+
+		ck_assert_ohs_ok(ohs_config_new(&c));
+		ck_assert_ohs_ok(ohs_config_set_image(c, "ohs-test:latest"));
+		ck_assert_ohs_ok(ohs_config_set_user(c, "1000:1000"));
+		ck_assert_ohs_ok(ohs_netpolicy_new(&np));
+		ck_assert_ohs_ok(ohs_netpolicy_set_mode(np, "host"));
+		ck_assert_ohs_ok(ohs_config_set_netpolicy(c, np));
+		ck_assert_ohs_ok(ohs_policy_new(&p, m[i].profile, m[i].mode));
+		ck_assert_ohs_ok(ohs_config_set_policy(c, p));
+		if (m[i].refused) {
+			ck_assert_ohs_error(ohs_config_apply_policy(&body, NULL, c), OHS_EPOLICY,
+				"5.9 HostConfig.NetworkMode=\"host\"");
+			ck_assert_ptr_null(body);
+		} else {
+			ck_assert_ohs_ok(ohs_config_apply_policy(&body, NULL, c));
+			ck_assert_ptr_nonnull(strstr(body, "\"NetworkMode\":\"host\""));
+			ohs_free(body);
+		}
+		ohs_netpolicy_free(np);
+		ohs_policy_free(p);
+		ohs_config_free(c);
+	}
+}
+END_TEST
+
 START_TEST(test_utf8)
 {
 	ck_assert(ohs__utf8_ok(""));
@@ -812,6 +890,8 @@ int main(void)
 	tcase_add_test(tc, test_set_volumes_netpolicy_copy);
 	tcase_add_test(tc, test_utf8);
 	tcase_add_test(tc, test_merge_host_config);
+	tcase_add_test(tc, test_merge_hidden_keys);
+	tcase_add_test(tc, test_host_network_policy);
 	tcase_add_test(tc, test_image_parts);
 	suite_add_tcase(s, tc);
 	return ohs_test_run(s);

@@ -561,6 +561,70 @@ START_TEST(test_exec_stopped_session)
 }
 END_TEST
 
+/*
+ * Review 2C (A4): in a hardened sandbox an exec (or a shell) as root is
+ * refused before the exec exists; the sandbox's own user still works.  The
+ * fixture's default-profile session may exec as root.
+ */
+START_TEST(test_exec_hardened_refuses_root)
+{
+	static const char *const root[] = { "0", "root", "+0", "-0", "0:0", "root:root" };
+	const char *cmd[] = { "sleep", "3600", NULL };
+	const char *argv[] = { "id", "-u", NULL };
+	ohs_config *cfg = NULL;
+	ohs_policy *pol = NULL;
+	ohs_session *hs = NULL;
+	ohs_exec_opts *o = NULL;
+	ohs_exec_result *r = NULL;
+	ohs_shell *shl = (ohs_shell *)1;
+	size_t i;
+
+	ck_assert_ohs_ok(ohs_config_new(&cfg));
+	ck_assert_ohs_ok(ohs_config_set_image(cfg, ohs_test_image()));
+	ck_assert_ohs_ok(ohs_config_set_command(cfg, cmd));
+	ck_assert_ohs_ok(ohs_config_set_label(cfg, TEST_LABEL, run_label));
+	ck_assert_ohs_ok(ohs_policy_new(&pol, "hardened", "enforce"));
+	ck_assert_ohs_ok(ohs_config_set_policy(cfg, pol));
+	ck_assert_ohs_ok(ohs_session_create(&hs, client, cfg, NULL, NULL));
+	ohs_policy_free(pol);
+	ohs_config_free(cfg);
+	ck_assert_ohs_ok(ohs_session_start(hs));
+
+	ck_assert_ohs_ok(ohs_exec_opts_new(&o));
+	for (i = 0; i < OHS_ARRAY_SIZE(root); i++) {
+		char *needle = ohs__sprintf("ohs_session_exec: security profile \"hardened\" refuses exec user \"%s\"",
+			root[i]);
+
+		ck_assert_ohs_ok(ohs_exec_opts_set_user(o, root[i]));
+		r = (ohs_exec_result *)1;
+		ck_assert_ohs_error(ohs_session_exec(&r, hs, argv, o), OHS_EPOLICY, needle);
+		ck_assert_ptr_null(r);
+		free(needle);
+	}
+	ck_assert_ohs_error(ohs_shell_open(&shl, hs, o), OHS_EPOLICY,
+		"ohs_shell_open: security profile \"hardened\" refuses exec user \"root:root\"");
+	ck_assert_ptr_null(shl);
+	ohs_exec_opts_free(o);
+
+	/* the sandbox's own (non-root) user */
+	ck_assert_ohs_ok(ohs_session_exec(&r, hs, argv, NULL));
+	ck_assert_int_eq(ohs_exec_result_exit_code(r), 0);
+	ck_assert_str_eq(ohs_exec_result_stdout(r, NULL), "65534\n");
+	ohs_exec_result_free(r);
+
+	ck_assert_ohs_ok(ohs_session_remove(hs));
+	ohs_session_free(hs);
+
+	/* the default profile does not refuse it */
+	ck_assert_ohs_ok(ohs_exec_opts_new(&o));
+	ck_assert_ohs_ok(ohs_exec_opts_set_user(o, "0"));
+	ck_assert_ohs_ok(ohs_session_exec(&r, sess, argv, o));
+	ck_assert_str_eq(ohs_exec_result_stdout(r, NULL), "0\n");
+	ohs_exec_result_free(r);
+	ohs_exec_opts_free(o);
+}
+END_TEST
+
 /* ------------------------------------------------------------ engine: files */
 
 static char tmpdir[64];
@@ -776,6 +840,7 @@ int main(void)
 		tcase_add_test(ex, test_exec_timeout);
 		tcase_add_test(ex, test_exec_output_cap);
 		tcase_add_test(ex, test_exec_stopped_session);
+		tcase_add_test(ex, test_exec_hardened_refuses_root);
 		suite_add_tcase(s, ex);
 
 		tcase_set_timeout(files, 120);

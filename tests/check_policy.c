@@ -243,6 +243,56 @@ static const check_case cases[] = {
 	/* ohs-volumes-from */
 	{ "{\"HostConfig\":{\"VolumesFrom\":[\"other:ro\"]}}", "ohs-volumes-from", "HostConfig.VolumesFrom[0]", "other:ro", "high" },
 	{ "{\"HostConfig\":{\"VolumesFrom\":[]}}", "ohs-volumes-from", NULL, NULL, NULL },
+	/* 4.1: users that runc's Atoi reads as uid 0 (review 2C) */
+	{ "{\"User\":\"+0\"}", "4.1", "User", "+0", "high" },
+	{ "{\"User\":\"-0\"}", "4.1", "User", "-0", "high" },
+	{ "{\"User\":\"+0:+0\"}", "4.1", "User", "+0:+0", "high" },
+	{ "{\"User\":\"-00:1000\"}", "4.1", "User", "-00:1000", "high" },
+	{ "{\"User\":\"00\"}", "4.1", "User", "00", "high" },
+	{ "{\"User\":\"root:root\"}", "4.1", "User", "root:root", "high" },
+	{ "{\"User\":\":0\"}", "4.1", "User", ":0", "high" },
+	{ "{\"User\":\"+1000\"}", "4.1", NULL, NULL, NULL },
+	{ "{\"User\":\"-\"}", "4.1", NULL, NULL, NULL },
+	{ "{\"User\":\"rooty\"}", "4.1", NULL, NULL, NULL },
+	/* ohs-masked-paths: MaskedPaths / ReadonlyPaths emptied or without Docker's defaults (review 2B, A3) */
+	{ "{\"HostConfig\":{\"MaskedPaths\":[]}}", "ohs-masked-paths", "HostConfig.MaskedPaths", "[]", "high" },
+	{ "{\"HostConfig\":{\"ReadonlyPaths\":[]}}", "ohs-masked-paths", "HostConfig.ReadonlyPaths", "[]", "high" },
+	{ "{\"HostConfig\":{\"ReadonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sysrq-trigger\"]}}",
+	  "ohs-masked-paths", "HostConfig.ReadonlyPaths", "[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sysrq-trigger\"]", "high" },
+	{ "{\"HostConfig\":{\"MaskedPaths\":null,\"ReadonlyPaths\":null}}", "ohs-masked-paths", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"ReadonlyPaths\":[\"/proc\",\"/x\"],\"MaskedPaths\":[\"/proc/asound\",\"/proc/acpi\","
+	  "\"/proc/kcore\",\"/proc/keys\",\"/proc/latency_stats\",\"/proc/timer_list\",\"/proc/timer_stats\","
+	  "\"/proc/sched_debug\",\"/proc/scsi\",\"/sys/firmware\",\"/sys/devices/virtual/powercap\"]}}",
+	  "ohs-masked-paths", NULL, NULL, NULL },
+	/* ohs-custom-seccomp, and an allow-all profile is seccomp disabled */
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"seccomp={\\\"defaultAction\\\":\\\"SCMP_ACT_ERRNO\\\"}\"]}}", "ohs-custom-seccomp",
+	  "HostConfig.SecurityOpt[0]", "seccomp={\"defaultAction\":\"SCMP_ACT_ERRNO\"}", "high" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"seccomp=/etc/seccomp.json\"]}}", "ohs-custom-seccomp",
+	  "HostConfig.SecurityOpt[0]", "seccomp=/etc/seccomp.json", "high" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"seccomp={\\\"defaultAction\\\":\\\"SCMP_ACT_ALLOW\\\"}\"]}}", "5.21",
+	  "HostConfig.SecurityOpt[0]", "seccomp={\"defaultAction\":\"SCMP_ACT_ALLOW\"}", "high" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"seccomp=builtin\"]}}", "ohs-custom-seccomp", NULL, NULL, NULL },
+	/* ohs-custom-apparmor */
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"apparmor=my-profile\"]}}", "ohs-custom-apparmor",
+	  "HostConfig.SecurityOpt[0]", "apparmor=my-profile", "high" },
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"apparmor=docker-default\"]}}", "ohs-custom-apparmor", NULL, NULL, NULL },
+	/* 5.2: unconfined SELinux types */
+	{ "{\"HostConfig\":{\"SecurityOpt\":[\"label=type:spc_t\"]}}", "5.2", "HostConfig.SecurityOpt[0]", "label=type:spc_t", "high" },
+	/* ohs-container-ns */
+	{ "{\"HostConfig\":{\"PidMode\":\"container:abc\"}}", "ohs-container-ns", "HostConfig.PidMode", "container:abc", "high" },
+	{ "{\"HostConfig\":{\"IpcMode\":\"container:abc\"}}", "ohs-container-ns", "HostConfig.IpcMode", "container:abc", "high" },
+	{ "{\"HostConfig\":{\"NetworkMode\":\"container:abc\"}}", "ohs-container-ns", "HostConfig.NetworkMode", "container:abc", "high" },
+	{ "{\"HostConfig\":{\"IpcMode\":\"shareable\",\"NetworkMode\":\"bridge\"}}", "ohs-container-ns", NULL, NULL, NULL },
+	/* 5.9 etc.: any case of "host" */
+	{ "{\"HostConfig\":{\"NetworkMode\":\"HOST\"}}", "5.9", "HostConfig.NetworkMode", "HOST", "high" },
+	/* ohs-runtime, ohs-cgroup-parent, ohs-oom-score-adj */
+	{ "{\"HostConfig\":{\"Runtime\":\"runsc\"}}", "ohs-runtime", "HostConfig.Runtime", "runsc", "low" },
+	{ "{\"HostConfig\":{\"Runtime\":\"runc\"}}", "ohs-runtime", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"Runtime\":\"\"}}", "ohs-runtime", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"CgroupParent\":\"/system.slice\"}}", "ohs-cgroup-parent", "HostConfig.CgroupParent", "/system.slice", "medium" },
+	{ "{\"HostConfig\":{\"CgroupParent\":\"\"}}", "ohs-cgroup-parent", NULL, NULL, NULL },
+	{ "{\"HostConfig\":{\"OomScoreAdj\":-1000}}", "ohs-oom-score-adj", "HostConfig.OomScoreAdj", "-1000", "low" },
+	{ "{\"HostConfig\":{\"OomScoreAdj\":500}}", "ohs-oom-score-adj", NULL, NULL, NULL },
 };
 
 START_TEST(test_clean_body_has_no_finding)
@@ -359,10 +409,36 @@ START_TEST(test_refusal_matrix)
 		{ "{\"HostConfig\":{\"Binds\":[\"/etc:/e:ro\"]}}", "5.5", { 0, 1, 1 } },
 		{ "{\"HostConfig\":{\"Binds\":[\"/home/u:/w\"]}}", "ohs-home-writable", { 0, 1, 1 } },
 		{ "{\"HostConfig\":{\"PidMode\":\"host\"}}", "5.15", { 0, 1, 1 } },
-		{ "{\"HostConfig\":{\"NetworkMode\":\"host\"}}", "5.9", { 0, 0, 1 } },
-		{ "{\"HostConfig\":{\"CapAdd\":[\"SYS_ADMIN\"]}}", "5.3", { 0, 0, 1 } },
-		{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges\",\"seccomp=unconfined\"]}}", "5.21", { 0, 0, 1 } },
-		{ "{\"HostConfig\":{\"Devices\":[{\"PathOnHost\":\"/dev/fuse\"}]}}", "5.17", { 0, 0, 1 } },
+		/* refused by default although high (issue 10, "Also") */
+		{ "{\"HostConfig\":{\"NetworkMode\":\"host\"}}", "5.9", { 0, 1, 1 } },
+		{ "{\"NetworkingConfig\":{\"EndpointsConfig\":{\"host\":{}}}}", "5.9", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"CapAdd\":[\"SYS_ADMIN\"]}}", "5.3", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"CapAdd\":[\"cap_sys_ptrace\"]}}", "5.3", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"CapAdd\":[\"CAP_SYS_MODULE\"]}}", "5.3", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"CapAdd\":[\"net_admin\"]}}", "5.3", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"CapAdd\":[\"DAC_READ_SEARCH\"]}}", "5.3", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"CapAdd\":[\"all\"]}}", "5.3", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"CapAdd\":[\"SYS_RAWIO\"]}}", "5.3", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges\",\"seccomp=unconfined\"]}}", "5.21", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges\",\"apparmor=unconfined\"]}}", "5.1", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges\",\"label=disable\"]}}", "5.2", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges\",\"systempaths=unconfined\"]}}",
+		  "ohs-systempaths-unconfined", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"MaskedPaths\":[]}}", "ohs-masked-paths", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"Devices\":[{\"PathOnHost\":\"/dev/fuse\"}]}}", "5.17", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"DeviceCgroupRules\":[\"c 1:3 mr\"]}}", "5.17", { 0, 1, 1 } },
+		{ "{\"HostConfig\":{\"DeviceRequests\":[{\"Driver\":\"nvidia\",\"Count\":-1}]}}", "5.17", { 0, 1, 1 } },
+		/* high, reported by default, refused by hardened */
+		{ "{\"HostConfig\":{\"CapAdd\":[\"SYS_NICE\"]}}", "5.3", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges\",\"seccomp={}\"]}}", "ohs-custom-seccomp", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"SecurityOpt\":[\"no-new-privileges\",\"apparmor=mine\"]}}", "ohs-custom-apparmor", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"PidMode\":\"container:x\"}}", "ohs-container-ns", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"IpcMode\":\"container:x\"}}", "ohs-container-ns", { 0, 0, 1 } },
+		{ "{\"HostConfig\":{\"NetworkMode\":\"container:x\"}}", "ohs-container-ns", { 0, 0, 1 } },
+		/* reported only */
+		{ "{\"HostConfig\":{\"CgroupParent\":\"x\"}}", "ohs-cgroup-parent", { 0, 0, 0 } },
+		{ "{\"HostConfig\":{\"Runtime\":\"runsc\"}}", "ohs-runtime", { 0, 0, 0 } },
+		{ "{\"HostConfig\":{\"OomScoreAdj\":-1}}", "ohs-oom-score-adj", { 0, 0, 0 } },
 		{ "{\"User\":\"root\"}", "4.1", { 0, 0, 1 } },
 		{ "{\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostPort\":\"8080\"}]}}}", "5.13", { 0, 0, 1 } },
 		{ "{\"HostConfig\":{\"Binds\":[\"/home/u/.ssh:/s:ro\"]}}", "ohs-credentials", { 0, 0, 1 } },
@@ -643,6 +719,218 @@ START_TEST(test_hardened_refuses_rest)
 }
 END_TEST
 
+/* ------------------------------------------------------------ hidden keys (review 2A) */
+
+/* U+017F (long s) and U+212A (Kelvin sign), which Go's encoding/json folds to "s" and "k". */
+#define LONG_S "\xc5\xbf"
+#define KELVIN "\xe2\x84\xaa"
+
+static const struct {
+	const char *body;   /* a whole create body */
+	const char *needle; /* in the OHS_EINVAL message */
+} hidden[] = {
+	/* A1: the host's / through Binds spelled with a long s */
+	{ "{\"User\":\"1000\",\"HostConfig\":{\"Bind" LONG_S "\":[\"/:/host:ro\"]}}",
+	  "key \"Bind" LONG_S "\" in HostConfig is not ASCII" },
+	/* A1b */
+	{ "{\"User\":\"1000\",\"HostConfig\":{\"Mount" LONG_S "\":[{\"Type\":\"bind\",\"Source\":\"/\",\"Target\":\"/host\"}]}}",
+	  "key \"Mount" LONG_S "\" in HostConfig is not ASCII" },
+	/* A2b */
+	{ "{\"User\":\"1000\",\"HostConfig\":{\"" LONG_S "ecurityOpt\":[\"seccomp=unconfined\"]}}",
+	  "key \"" LONG_S "ecurityOpt\" in HostConfig is not ASCII" },
+	/* A2': the Kelvin sign */
+	{ "{\"User\":\"1000\",\"HostConfig\":{\"Networ" KELVIN "Mode\":\"host\"}}",
+	  "key \"Networ" KELVIN "Mode\" in HostConfig is not ASCII" },
+	/* A5 */
+	{ "{\"User\":\"1000\",\"HostConfig\":{\"UT" LONG_S "Mode\":\"host\"}}",
+	  "key \"UT" LONG_S "Mode\" in HostConfig is not ASCII" },
+	{ "{\"User\":\"1000\",\"HostConfig\":{\"U" LONG_S "ernsMode\":\"host\"}}",
+	  "key \"U" LONG_S "ernsMode\" in HostConfig is not ASCII" },
+	{ "{\"User\":\"1000\",\"HostConfig\":{\"Cgroupn" LONG_S "Mode\":\"host\"}}",
+	  "key \"Cgroupn" LONG_S "Mode\" in HostConfig is not ASCII" },
+	{ "{\"User\":\"1000\",\"HostConfig\":{\"Device" LONG_S "\":[{\"PathOnHost\":\"/dev/mem\",\"PathInContainer\":\"/dev/mem\"}]}}",
+	  "key \"Device" LONG_S "\" in HostConfig is not ASCII" },
+	{ "{\"User\":\"1000\",\"HostConfig\":{\"PortBinding" LONG_S "\":{\"22/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"22\"}]}}}",
+	  "key \"PortBinding" LONG_S "\" in HostConfig is not ASCII" },
+	{ "{\"User\":\"1000\",\"HostConfig\":{\"Volume" LONG_S "From\":[\"other\"]}}",
+	  "key \"Volume" LONG_S "From\" in HostConfig is not ASCII" },
+	/* rawcheck: a whole HostConfig hidden at the top level */
+	{ "{\"User\":\"1000\",\"Ho" LONG_S "tConfig\":{\"Privileged\":true,\"Binds\":[\"/:/h\"],\"PidMode\":\"host\"}}",
+	  "key \"Ho" LONG_S "tConfig\" in the body is not ASCII" },
+	/* dotless i U+0131 (Go 1.21 and later fold it to "i") */
+	{ "{\"User\":\"1000\",\"HostConfig\":{\"Pr\xc4\xb1vileged\":true}}",
+	  "key \"Pr\xc4\xb1vileged\" in HostConfig is not ASCII" },
+	/* below the top level: Mounts items, their options, port bindings, endpoints */
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"" LONG_S "ource\":\"/\",\"Target\":\"/h\"}]}}",
+	  "key \"" LONG_S "ource\" in HostConfig.Mounts[0] is not ASCII" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/srv\",\"Target\":\"/h\",\"BindOption" LONG_S "\":{}}]}}",
+	  "key \"BindOption" LONG_S "\" in HostConfig.Mounts[0] is not ASCII" },
+	{ "{\"HostConfig\":{\"PortBindings\":{\"22/tcp\":[{\"Ho" LONG_S "tIp\":\"0.0.0.0\"}]}}}",
+	  "key \"Ho" LONG_S "tIp\" in HostConfig.PortBindings[\"22/tcp\"][0] is not ASCII" },
+	{ "{\"NetworkingConfig\":{\"Endpoint" LONG_S "Config\":{\"host\":{}}}}",
+	  "key \"Endpoint" LONG_S "Config\" in NetworkingConfig is not ASCII" },
+	{ "{\"NetworkingConfig\":{\"EndpointsConfig\":{\"net\":{\"Alia" LONG_S "es\":[\"a\"]}}}}",
+	  "key \"Alia" LONG_S "es\" in NetworkingConfig.EndpointsConfig[\"net\"] is not ASCII" },
+	/* two spellings of one field: the engine takes the later one */
+	{ "{\"HostConfig\":{\"Runtime\":\"runc\",\"runtime\":\"evil\"}}",
+	  "keys \"Runtime\" and \"runtime\" in HostConfig are the same field for the engine" },
+	{ "{\"HostConfig\":{\"ShmSize\":1,\"SHMSIZE\":2}}", "keys \"ShmSize\" and \"SHMSIZE\" in HostConfig" },
+	{ "{\"HostConfig\":{\"Mounts\":[{\"Source\":\"/srv\",\"source\":\"/\",\"Target\":\"/x\"}]}}",
+	  "keys \"Source\" and \"source\" in HostConfig.Mounts[0]" },
+	{ "{\"Image\":\"a\",\"IMAGE\":\"b\"}", "keys \"Image\" and \"IMAGE\" in the body" },
+	/* newly checked fields spelled differently */
+	{ "{\"HostConfig\":{\"maskedPaths\":[]}}", "key \"maskedPaths\" in HostConfig must be spelled \"MaskedPaths\"" },
+	{ "{\"HostConfig\":{\"runtime\":\"x\"}}", "key \"runtime\" in HostConfig must be spelled \"Runtime\"" },
+};
+
+/* Refused (OHS_EINVAL naming the key) by every profile, by check and apply. */
+START_TEST(test_hidden_keys)
+{
+	static const char *const profiles[] = { "permissive", "default", "hardened" };
+	size_t j;
+
+	for (j = 0; j < 3; j++) {
+		ohs_policy *p = policy(profiles[j], "enforce");
+		ohs_findings *f = (ohs_findings *)&f;
+		char *out = (char *)"x";
+
+		ck_assert_ohs_error(ohs_policy_check(&f, p, hidden[_i].body), OHS_EINVAL, hidden[_i].needle);
+		ck_assert_ptr_null(f);
+		f = (ohs_findings *)&f;
+		ck_assert_ohs_error(ohs_policy_apply(&out, &f, p, hidden[_i].body), OHS_EINVAL, hidden[_i].needle);
+		ck_assert_ptr_nonnull(strstr(ohs_error_last(), "ohs_policy_apply"));
+		ck_assert_ptr_null(f);
+		ck_assert_ptr_null(out);
+		ohs_policy_free(p);
+	}
+}
+END_TEST
+
+/* Keys of map members are data, not fields: any text is fine there. */
+START_TEST(test_map_keys_free)
+{
+	ohs_policy *p = policy("hardened", "enforce");
+	ohs_findings *f = NULL;
+	char *body = body_with("{\"Labels\":{\"caf\xc3\xa9\":\"1\",\"b" LONG_S "\":\"2\"},"
+		"\"Volumes\":{\"/donn\xc3\xa9" "es\":{}},\"HostConfig\":{\"Tmpfs\":{\"/t" LONG_S "\":\"\"},"
+		"\"LogConfig\":{\"Type\":\"json-file\",\"Config\":{\"" LONG_S "\":\"1\"}}},"
+		"\"NetworkingConfig\":{\"EndpointsConfig\":{\"n" KELVIN "\":{\"Aliases\":[\"a\"]}}}}");
+
+	ck_assert_ohs_ok(ohs_policy_check(&f, p, body));
+	ck_assert_uint_eq(ohs_findings_refused_count(f), 0);
+	ohs_findings_free(f);
+	free(body);
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* The hardened rewrite replaces every spelling of uid 0 (review 2C). */
+START_TEST(test_hardened_rewrites_root_users)
+{
+	static const char *const users[] = { "+0", "-0", "+0:+0", "00", "0:1000", "root:root", "-00" };
+	ohs_policy *p = policy("hardened", "enforce");
+	size_t i;
+
+	for (i = 0; i < OHS_ARRAY_SIZE(users); i++) {
+		ohs_findings *f = NULL;
+		char *frag = ohs__sprintf("{\"User\":\"%s\"}", users[i]);
+		char *body = body_with(frag), *out = NULL;
+		long k;
+
+		ck_assert_ohs_ok(ohs_policy_apply(&out, &f, p, body));
+		ck_assert_msg(strstr(out, "\"User\":\"65534:65534\"") != NULL, "%s: %s", users[i], out);
+		k = find(f, "4.1", "User");
+		ck_assert_int_ge(k, 0);
+		ck_assert_int_eq(ohs_findings_fixed(f, (size_t)k), 1);
+		ohs_free(out);
+		ohs_findings_free(f);
+		free(body);
+		free(frag);
+	}
+	/* a null HostConfig is rewritten too (found by fuzz_policy: it failed as "out of memory") */
+	{
+		char *out = NULL;
+
+		ck_assert_ohs_ok(ohs_policy_apply(&out, NULL, p, "{\"User\":\"0\",\"HostConfig\":null}"));
+		ck_assert_ptr_nonnull(strstr(out, "\"User\":\"65534:65534\""));
+		ck_assert_ptr_nonnull(strstr(out, "\"CapDrop\":[\"ALL\"]"));
+		ohs_free(out);
+	}
+	ohs_policy_free(p);
+}
+END_TEST
+
+/* Default refuses the "Also" list in enforce mode; warn mode only reports. */
+START_TEST(test_default_refuses_breakouts)
+{
+	ohs_policy *p = policy("default", "enforce");
+	ohs_findings *f = NULL;
+	char *out = (char *)"x";
+	char *body = body_with("{\"HostConfig\":{\"NetworkMode\":\"host\",\"CapAdd\":[\"CAP_SYS_ADMIN\",\"SYS_NICE\"],"
+		"\"Devices\":[{\"PathOnHost\":\"/dev/fuse\"}],\"SecurityOpt\":[\"no-new-privileges\",\"apparmor=unconfined\"]}}");
+
+	ck_assert_ohs_error(ohs_policy_apply(&out, &f, p, body), OHS_EPOLICY, "5.9 HostConfig.NetworkMode=\"host\"");
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "5.3 HostConfig.CapAdd[0]=\"CAP_SYS_ADMIN\""));
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "5.17 HostConfig.Devices[0]=\"/dev/fuse\""));
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "5.1 HostConfig.SecurityOpt[1]=\"apparmor=unconfined\""));
+	ck_assert_ptr_null(strstr(ohs_error_last(), "SYS_NICE"));
+	ck_assert_ptr_null(out);
+	ck_assert_uint_eq(ohs_findings_refused_count(f), 4);
+	ck_assert_int_eq(ohs_findings_refused(f, (size_t)find(f, "5.3", "HostConfig.CapAdd[1]")), 0);
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+
+	p = policy("default", "warn");
+	ck_assert_ohs_ok(ohs_policy_apply(&out, &f, p, body));
+	ck_assert_str_eq(out, body);
+	ck_assert_uint_eq(ohs_findings_refused_count(f), 4);
+	ohs_free(out);
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+	free(body);
+}
+END_TEST
+
+/* Exec users: hardened in enforce mode refuses every spelling of root (review 2C, A4). */
+START_TEST(test_exec_user_policy)
+{
+	static const char *const root[] = { "0", "root", "+0", "-0", "0:0", "00", "root:1000", "0:1000" };
+	static const char *const fine[] = { "1000", "1000:0", "nobody", "+1" };
+	const char *profiles[] = { "hardened", "default", "permissive" };
+	size_t i, j;
+
+	for (j = 0; j < 3; j++) {
+		ohs_policy *p = policy(profiles[j], "enforce"), *w = policy(profiles[j], "warn");
+		ohs_findings *f = NULL, *fw = NULL;
+
+		ck_assert_ohs_ok(ohs_policy_check(&f, p, clean_body));
+		ck_assert_ohs_ok(ohs_policy_check(&fw, w, clean_body));
+		for (i = 0; i < OHS_ARRAY_SIZE(root); i++) {
+			if (j == 0) {
+				char *needle = ohs__sprintf("ohs_session_exec: security profile \"hardened\" refuses "
+					"exec user \"%s\"", root[i]);
+
+				ck_assert_ohs_error(ohs__policy_check_exec_user(f, root[i], "ohs_session_exec"),
+					OHS_EPOLICY, needle);
+				free(needle);
+			} else {
+				ck_assert_ohs_ok(ohs__policy_check_exec_user(f, root[i], "ohs_session_exec"));
+			}
+			ck_assert_ohs_ok(ohs__policy_check_exec_user(fw, root[i], "x"));
+		}
+		for (i = 0; i < OHS_ARRAY_SIZE(fine); i++)
+			ck_assert_ohs_ok(ohs__policy_check_exec_user(f, fine[i], "x"));
+		ck_assert_ohs_ok(ohs__policy_check_exec_user(f, NULL, "x"));
+		ck_assert_ohs_ok(ohs__policy_check_exec_user(f, "", "x"));
+		ck_assert_ohs_ok(ohs__policy_check_exec_user(NULL, "0", "x"));
+		ohs_findings_free(f);
+		ohs_findings_free(fw);
+		ohs_policy_free(p);
+		ohs_policy_free(w);
+	}
+}
+END_TEST
+
 /* ------------------------------------------------------------ API, JSON, fail closed */
 
 START_TEST(test_names)
@@ -756,7 +1044,8 @@ static const struct {
 	{ "{\"NetworkingConfig\":{\"EndpointsConfig\":[]}}", "NetworkingConfig.EndpointsConfig must be an object" },
 	/* The engine matches keys case-insensitively: other spellings would slip past the checks. */
 	{ "{\"HostConfig\":{\"Privileged\":false,\"privileged\":true}}",
-	  "key \"privileged\" in HostConfig must be spelled \"Privileged\"" },
+	  "keys \"Privileged\" and \"privileged\" in HostConfig are the same field for the engine" },
+	{ "{\"HostConfig\":{\"privileged\":true}}", "key \"privileged\" in HostConfig must be spelled \"Privileged\"" },
 	{ "{\"hostconfig\":{\"Privileged\":true}}", "key \"hostconfig\" in the body must be spelled \"HostConfig\"" },
 	{ "{\"HostConfig\":{\"BINDS\":[\"/etc:/etc\"]}}", "key \"BINDS\" in HostConfig must be spelled \"Binds\"" },
 	{ "{\"HostConfig\":{\"Mounts\":[{\"type\":\"bind\",\"Source\":\"/etc\"}]}}",
@@ -1555,6 +1844,11 @@ int main(void)
 	tcase_add_test(tp, test_hardened_rewrite);
 	tcase_add_test(tp, test_hardened_keeps_user_limits);
 	tcase_add_test(tp, test_hardened_refuses_rest);
+	tcase_add_loop_test(tp, test_hidden_keys, 0, (int)OHS_ARRAY_SIZE(hidden));
+	tcase_add_test(tp, test_map_keys_free);
+	tcase_add_test(tp, test_hardened_rewrites_root_users);
+	tcase_add_test(tp, test_default_refuses_breakouts);
+	tcase_add_test(tp, test_exec_user_policy);
 	suite_add_tcase(s, tp);
 
 	tcase_add_test(ta, test_names);

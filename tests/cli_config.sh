@@ -80,6 +80,17 @@ clean_env SANDBOX_SECURITY_MODE=warn SANDBOX_VOLUMES="/var/run/docker.sock:/var/
 rc=$?; [ $rc -eq 0 ] || fail "check in warn mode: status $rc, expected 0"
 grep -q '5.31' "$tmp/out" || fail "check in warn mode does not report 5.31"
 clean_env SANDBOX_VOLUMES="$tmp/code:/workspace" "$bin" check >"$tmp/out" 2>&1 || fail "check on a plain config failed: $(cat "$tmp/out")"
+# Host network: refused by default (3) and hardened, reported in warn mode and by permissive (0).
+for prof in default hardened; do
+	clean_env SANDBOX_SECURITY_PROFILE=$prof SANDBOX_USE_HOST_NETWORK=true "$bin" check >"$tmp/out" 2>"$tmp/err"
+	rc=$?; [ $rc -eq 3 ] || fail "check with host network under $prof: status $rc, expected 3"
+	grep -q '^REFUSED 5.9' "$tmp/out" || fail "check under $prof does not list 5.9 as refused: $(cat "$tmp/out")"
+done
+clean_env SANDBOX_SECURITY_MODE=warn SANDBOX_USE_HOST_NETWORK=true "$bin" check >"$tmp/out" 2>&1 ||
+	fail "check with host network in warn mode failed: $(cat "$tmp/out")"
+grep -q '5.9' "$tmp/out" || fail "check in warn mode does not report 5.9: $(cat "$tmp/out")"
+clean_env SANDBOX_SECURITY_PROFILE=permissive SANDBOX_USE_HOST_NETWORK=true "$bin" check >"$tmp/out" 2>&1 ||
+	fail "check with host network under permissive failed: $(cat "$tmp/out")"
 clean_env SANDBOX_SECURITY_PROFILE=hardened SANDBOX_USER_ID=1000 "$bin" check --json >"$tmp/out" ||
 	fail "hardened check --json failed"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["profile"]=="hardened" and d["refused"]==0, d' "$tmp/out" ||

@@ -27,7 +27,7 @@ typedef struct ohs_findings ohs_findings;
 /** Security profiles; the values are part of the ABI. */
 typedef enum {
 	OHS_PROFILE_PERMISSIVE = 0, /* report everything, refuse nothing */
-	OHS_PROFILE_DEFAULT = 1,    /* OpenHands-compatible: refuse the critical findings */
+	OHS_PROFILE_DEFAULT = 1,    /* OpenHands-compatible: refuse the critical findings and host breakouts */
 	OHS_PROFILE_HARDENED = 2    /* rewrite to the hardened form, refuse high and critical */
 } ohs_security_profile;
 
