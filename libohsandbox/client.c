@@ -37,7 +37,7 @@
 
 struct ohs_client {
 	char *host;        /* "unix:///var/run/docker.sock", "tcp://h:p" */
-	char *origin;      /* "DOCKER_HOST unset" or "DOCKER_HOST=\"...\"" */
+	char *origin;      /* "DOCKER_HOST unset" or "DOCKER_HOST=\"...\"" (user info masked) */
 	char *sock_path;   /* unix only */
 	char *base_url;    /* "http://localhost", "https://h:p" */
 	char *host_hdr;    /* value of the Host header for hijacks */
@@ -45,6 +45,7 @@ struct ohs_client {
 	int tls_verify;
 	char *cert_dir;
 	char *ca_file, *cert_file, *key_file; /* NULL when not used */
+	ohs__strvec warnings; /* plain tcp://, TLS without verification */
 	char api_version[16];
 	int podman;        /* the engine is Podman's compat API (Libpod-Api-Version) */
 	long connect_ms;
@@ -131,9 +132,22 @@ static const char *env_get(const char *const *envp, const char *name)
 	return NULL;
 }
 
-static int env_flag(const char *v)
+/*
+ * DOCKER_HOST as it may be shown in a message: any user information
+ * ("user:password@") replaced by "***".  Everything from after "scheme://"
+ * (or from the start when there is no scheme) up to the last '@' is masked,
+ * so that a password containing '/' or '@' is masked too; a unix:// value
+ * whose path is absolute has no user information.  NULL on OOM.
+ */
+static char *mask_host(const char *v)
 {
-	return v && *v && strcmp(v, "0") != 0;
+	const char *sep = strstr(v, "://");
+	const char *start = sep ? sep + 3 : v;
+	const char *at = strrchr(start, '@');
+
+	if (!at || *start == '/')
+		return ohs__strdup(v);
+	return ohs__sprintf("%.*s***%s", (int)(start - v), v, at);
 }
 
 /* Parse "1.NN" into NN; -1 when malformed. */
@@ -424,8 +438,21 @@ static int setup_easy(ohs_client *c, CURL *e, const char *url, char *errbuf,
 	if (timeout_ms > 0)
 		SET(CURLOPT_TIMEOUT_MS, timeout_ms);
 	if (c->tls) {
+		/*
+		 * Like the Docker CLI, trust only DOCKER_CERT_PATH/ca.pem: no
+		 * built-in CA bundle (CURLOPT_CAINFO is ca.pem or nothing), no
+		 * built-in CA directory (CURLOPT_CAPATH NULL disables it, see
+		 * CURLOPT_CAPATH(3); curl_easy_reset() brings the default back,
+		 * so it is cleared on every set-up) and no CA store cached from
+		 * another handle.
+		 */
+		SET(CURLOPT_CAPATH, (char *)NULL);
 		if (c->ca_file)
 			SET(CURLOPT_CAINFO, c->ca_file);
+#if LIBCURL_VERSION_NUM >= 0x075700 /* 7.87.0 */
+		if (rc == CURLE_OK)
+			(void)curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+#endif
 		if (c->cert_file)
 			SET(CURLOPT_SSLCERT, c->cert_file);
 		if (c->key_file)
@@ -687,6 +714,13 @@ int ohs__client_json(ohs_client *c, const char *method, const char *path,
 	return 0;
 }
 
+int ohs__client_setup_handle(ohs_client *c, void *easy, const char *url, char *errbuf)
+{
+	if (!c || !easy || !url || !errbuf)
+		return ohs__error_set(OHS_EINVAL, "ohs__client_setup_handle: NULL argument");
+	return setup_easy(c, easy, url, errbuf, c->connect_ms, 0);
+}
+
 long ohs__client_num_connects(ohs_client *c)
 {
 	long n;
@@ -790,6 +824,18 @@ static int file_readable(const char *path)
 	return access(path, R_OK) == 0;
 }
 
+/* Takes `text` (NULL: out of memory). */
+static int add_warning(ohs_client *c, char *text)
+{
+	return ohs__strvec_push_owned(&c->warnings, text);
+}
+
+/*
+ * TLS the way the Docker CLI does it: DOCKER_TLS_VERIFY set to any
+ * non-empty value (even "0" or "false") verifies the engine against
+ * DOCKER_CERT_PATH/ca.pem (default ~/.docker) and nothing else;
+ * DOCKER_CERT_PATH alone encrypts without verifying (a warning).
+ */
 static int setup_tls(ohs_client *c, const char *const *envp)
 {
 	const char *verify = env_get(envp, "DOCKER_TLS_VERIFY");
@@ -798,10 +844,10 @@ static int setup_tls(ohs_client *c, const char *const *envp)
 	char *ca, *cert, *key;
 	int has_cert, has_key;
 
-	if (!env_flag(verify) && !(dir && *dir))
+	if (!(verify && *verify) && !(dir && *dir))
 		return 0;
 	c->tls = 1;
-	c->tls_verify = env_flag(verify);
+	c->tls_verify = verify && *verify;
 	if (dir && *dir) {
 		c->cert_dir = ohs__strdup(dir);
 	} else {
@@ -840,7 +886,8 @@ static int setup_tls(ohs_client *c, const char *const *envp)
 		free(ca), free(cert), free(key);
 		return OHS_ETLS;
 	}
-	if (c->tls_verify || file_readable(ca))
+	/* Without verification no CA is used at all: say so, not "the CA". */
+	if (c->tls_verify)
 		c->ca_file = ca;
 	else
 		free(ca);
@@ -857,25 +904,31 @@ static int setup_tls(ohs_client *c, const char *const *envp)
 static int parse_host(ohs_client *c, const char *dh, const char *const *envp)
 {
 	const char *v = dh && *dh ? dh : "unix://" OHS_DEFAULT_SOCKET;
+	char *shown = mask_host(v); /* never print a password */
 	int rc;
 
-	c->origin = dh && *dh ? ohs__sprintf("DOCKER_HOST=\"%s\"", dh) : ohs__strdup("DOCKER_HOST unset");
-	if (!c->origin)
+	if (!shown)
 		return ohs__error_oom();
+	c->origin = dh && *dh ? ohs__sprintf("DOCKER_HOST=\"%s\"", shown) : ohs__strdup("DOCKER_HOST unset");
+	if (!c->origin) {
+		rc = ohs__error_oom();
+		goto out;
+	}
 	if (strncmp(v, "unix://", 7) == 0) {
 		const char *p = v + 7;
 
-		if (*p != '/')
-			return ohs__error_set(OHS_EINVAL,
+		if (*p != '/') {
+			rc = ohs__error_set(OHS_EINVAL,
 				"DOCKER_HOST (\"%s\"): expected an absolute socket path after unix://, "
-				"e.g. unix:///var/run/docker.sock", v);
+				"e.g. unix:///var/run/docker.sock", shown);
+			goto out;
+		}
 		c->sock_path = ohs__strdup(p);
 		c->host = ohs__strdup(v);
 		c->base_url = ohs__strdup("http://localhost");
 		c->host_hdr = ohs__strdup("localhost");
-		if (!c->sock_path || !c->host || !c->base_url || !c->host_hdr)
-			return ohs__error_oom();
-		return 0;
+		rc = !c->sock_path || !c->host || !c->base_url || !c->host_hdr ? ohs__error_oom() : 0;
+		goto out;
 	}
 	if (strncmp(v, "tcp://", 6) == 0) {
 		const char *hp = v + 6;
@@ -885,14 +938,24 @@ static int parse_host(ohs_client *c, const char *dh, const char *const *envp)
 
 		while (n && hp[n - 1] == '/')
 			n--;
-		if (n == 0 || memchr(hp, '/', n) || memchr(hp, '@', n) || memchr(hp, '?', n))
-			return ohs__error_set(OHS_EINVAL,
-				"DOCKER_HOST (\"%s\"): expected tcp://HOST:PORT, e.g. tcp://127.0.0.1:2376", v);
+		if (memchr(hp, '@', n)) {
+			rc = ohs__error_set(OHS_EINVAL,
+				"DOCKER_HOST (\"%s\"): user information (user:password@) is not supported; "
+				"expected tcp://HOST:PORT, e.g. tcp://127.0.0.1:2376", shown);
+			goto out;
+		}
+		if (n == 0 || memchr(hp, '/', n) || memchr(hp, '?', n)) {
+			rc = ohs__error_set(OHS_EINVAL,
+				"DOCKER_HOST (\"%s\"): expected tcp://HOST:PORT, e.g. tcp://127.0.0.1:2376", shown);
+			goto out;
+		}
 		if ((rc = setup_tls(c, envp)) < 0)
-			return rc;
+			goto out;
 		hostport = ohs__strndup(hp, n);
-		if (!hostport)
-			return ohs__error_oom();
+		if (!hostport) {
+			rc = ohs__error_oom();
+			goto out;
+		}
 		/* Port given?  (An IPv6 address is written [addr]:port.) */
 		colon = strrchr(hostport, ':');
 		if (colon && strchr(colon, ']'))
@@ -904,28 +967,45 @@ static int parse_host(ohs_client *c, const char *dh, const char *const *envp)
 			if (colon[1] == '\0' || *end || port < 1 || port > 65535) {
 				rc = ohs__error_set(OHS_EINVAL,
 					"DOCKER_HOST (\"%s\"): port \"%s\" is not a number from 1 to 65535",
-					v, colon + 1);
+					shown, colon + 1);
 				free(hostport);
-				return rc;
+				goto out;
 			}
 			c->host_hdr = hostport;
 		} else {
 			c->host_hdr = ohs__sprintf("%s:%d", hostport, c->tls ? 2376 : 2375);
 			free(hostport);
 		}
-		if (!c->host_hdr)
-			return ohs__error_oom();
+		if (!c->host_hdr) {
+			rc = ohs__error_oom();
+			goto out;
+		}
 		c->host = ohs__sprintf("tcp://%s", c->host_hdr);
 		c->base_url = ohs__sprintf("%s://%s", c->tls ? "https" : "http", c->host_hdr);
-		if (!c->host || !c->base_url)
-			return ohs__error_oom();
-		return 0;
+		if (!c->host || !c->base_url) {
+			rc = ohs__error_oom();
+			goto out;
+		}
+		if (!c->tls)
+			rc = add_warning(c, ohs__sprintf("the Docker engine at %s is reached over plain TCP "
+				"(DOCKER_TLS_VERIFY and DOCKER_CERT_PATH unset): the connection is neither "
+				"encrypted nor authenticated; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH",
+				c->host));
+		else if (!c->tls_verify)
+			rc = add_warning(c, ohs__sprintf("the Docker engine at %s is reached over TLS "
+				"without verification (DOCKER_CERT_PATH set, DOCKER_TLS_VERIFY unset): "
+				"the engine's certificate is not checked; set DOCKER_TLS_VERIFY=1 to "
+				"trust only %s/ca.pem", c->host, c->cert_dir));
+		goto out;
 	}
-	return ohs__error_set(OHS_ENOTSUPPORTED,
+	rc = ohs__error_set(OHS_ENOTSUPPORTED,
 		"DOCKER_HOST (\"%s\"): this scheme is not supported; supported forms are "
 		"unix:///path/to/socket (default unix://%s) and tcp://HOST:PORT "
 		"(with TLS when DOCKER_TLS_VERIFY or DOCKER_CERT_PATH is set)",
-		v, OHS_DEFAULT_SOCKET);
+		shown, OHS_DEFAULT_SOCKET);
+out:
+	free(shown);
+	return rc;
 }
 
 void ohs_client_free(ohs_client *client)
@@ -944,6 +1024,7 @@ void ohs_client_free(ohs_client *client)
 	free(client->ca_file);
 	free(client->cert_file);
 	free(client->key_file);
+	ohs__strvec_clear(&client->warnings);
 	free(client);
 }
 
@@ -997,6 +1078,16 @@ const char *ohs_client_api_version(const ohs_client *client)
 const char *ohs_client_host(const ohs_client *client)
 {
 	return client ? client->host : NULL;
+}
+
+size_t ohs_client_warning_count(const ohs_client *client)
+{
+	return client ? client->warnings.n : 0;
+}
+
+const char *ohs_client_warning(const ohs_client *client, size_t i)
+{
+	return client ? ohs__strvec_at(&client->warnings, i) : NULL;
 }
 
 int ohs_client_set_timeouts(ohs_client *client, long connect_ms, long request_ms)

@@ -101,6 +101,14 @@ int ohs__client_status_error(long status, const char *body, size_t len, const ch
 /* New connections the client's kept-alive handle has opened so far (tests). */
 long ohs__client_num_connects(ohs_client *c);
 
+/*
+ * Set up the libcurl easy handle `easy` (a CURL *) for `url` exactly as the
+ * client does before every request (TLS files, verification, no CA
+ * directory), on top of whatever options it already has (tests).
+ * `errbuf` has CURL_ERROR_SIZE bytes.
+ */
+int ohs__client_setup_handle(ohs_client *c, void *easy, const char *url, char *errbuf);
+
 /* 1 when the engine is Podman's Docker-compatible API (seen at the version
  * negotiation: a Libpod-Api-Version header), else 0. */
 int ohs__client_is_podman(const ohs_client *c);

@@ -703,9 +703,11 @@ int ohs_config_set_env(ohs_config *cfg, const char *name, const char *value)
 	if (!env_name_ok(name))
 		return ohs__error_set(OHS_EINVAL,
 			"environment variable name \"%s\" must match [A-Za-z_][A-Za-z0-9_]*", name);
+	/* The value may be a secret (an API token): name it, never show it. */
 	if (!ohs__utf8_ok(value))
 		return ohs__error_set(OHS_EINVAL,
-			"environment variable %s: value \"%s\" is not valid UTF-8", name, value);
+			"environment variable %s: the value is not valid UTF-8 (not shown: it may be a secret); "
+			"expected a UTF-8 string", name);
 	entry = ohs__sprintf("%s=%s", name, value);
 	if (!entry)
 		return ohs__error_oom();
@@ -969,6 +971,20 @@ static json_t *jstr(const char *s, int *ok)
 	return v;
 }
 
+/* An "ENV=value" entry: a failure names the variable, never the value. */
+static json_t *jenv(const char *entry, int *ok)
+{
+	json_t *v = json_string(entry);
+
+	if (!v && *ok == 1 && !ohs__utf8_ok(entry)) {
+		ohs__error_set(OHS_EINVAL, "environment variable %.*s: the value is not valid UTF-8 "
+			"(not shown: it may be a secret) and cannot be sent as JSON",
+			(int)strcspn(entry, "="), entry);
+		*ok = -1;
+	}
+	return v;
+}
+
 /* Add `v` to `obj` under `key` (v NULL: a failure already happened). */
 static void put(json_t *obj, const char *key, json_t *v, int *ok)
 {
@@ -1045,7 +1061,7 @@ int ohs__config_create_body_json(json_t **out, const ohs_config *cfg)
 
 	arr = json_array();
 	for (i = 0; arr && i < cfg->env.n; i++)
-		append(arr, jstr(cfg->env.v[i], &ok), &ok);
+		append(arr, jenv(cfg->env.v[i], &ok), &ok);
 	put(body, "Env", arr, &ok);
 
 	obj = json_object();
@@ -1559,7 +1575,7 @@ int ohs_config_to_json(char **out, const ohs_config *cfg)
 
 	arr = json_array();
 	for (i = 0; arr && i < cfg->env.n; i++)
-		append(arr, jstr(cfg->env.v[i], &ok), &ok);
+		append(arr, jenv(cfg->env.v[i], &ok), &ok);
 	put(o, "env", arr, &ok);
 
 	obj = json_object();

@@ -327,10 +327,10 @@ static int load_container_env(ohs_config *cfg, const char *const *envp)
 		if (!*p.value)
 			continue; /* empty: unset */
 		if (p.nlen == 0) {
+			/* the value is not shown: it may be a secret */
 			rc = ohs__error_set(OHS_EINVAL,
-				"SANDBOX_ENV_ (\"%s\"): the variable name after SANDBOX_ENV_ is empty; "
-				"expected SANDBOX_ENV_<NAME>=value with NAME matching [A-Za-z_][A-Za-z0-9_]*",
-				*e);
+				"SANDBOX_ENV_: the variable name after SANDBOX_ENV_ is empty; "
+				"expected SANDBOX_ENV_<NAME>=value with NAME matching [A-Za-z_][A-Za-z0-9_]*");
 			goto out;
 		}
 		for (j = 0; j < n; j++)

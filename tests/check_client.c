@@ -13,6 +13,7 @@
 #include "fakeengine.h"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -155,7 +156,7 @@ static const struct {
 	int code;
 	const char *needle;
 } bad_hosts[] = {
-	{ "ssh://user@example", OHS_ENOTSUPPORTED, "DOCKER_HOST (\"ssh://user@example\"): this scheme is not supported" },
+	{ "ssh://user@example", OHS_ENOTSUPPORTED, "DOCKER_HOST (\"ssh://***@example\"): this scheme is not supported" },
 	{ "npipe:////./pipe/docker_engine", OHS_ENOTSUPPORTED, "npipe:" },
 	{ "fd://", OHS_ENOTSUPPORTED, "supported forms are unix:///path/to/socket" },
 	{ "garbage", OHS_ENOTSUPPORTED, "tcp://HOST:PORT" },
@@ -311,13 +312,108 @@ START_TEST(test_tls_setup_errors)
 	env_clear(&e);
 	unlink(p);
 	free(p);
-	/* DOCKER_TLS_VERIFY=0 and no cert path: plain TCP (then unreachable) */
+	/* DOCKER_TLS_VERIFY=0 or =false verifies, as with the Docker CLI (W4 T5, T6):
+	 * the CA is required, it is not plain TCP */
 	env_add(&e, "DOCKER_HOST", "tcp://127.0.0.1:1");
 	env_add(&e, "DOCKER_TLS_VERIFY", "0");
+	ck_assert_ohs_error(ohs_client_new(&c, env_get(&e)), OHS_ETLS,
+		"DOCKER_TLS_VERIFY is set but neither DOCKER_CERT_PATH nor HOME is");
+	env_clear(&e);
+	env_add(&e, "DOCKER_HOST", "tcp://127.0.0.1:1");
+	env_add(&e, "DOCKER_TLS_VERIFY", "false");
+	env_add(&e, "DOCKER_CERT_PATH", dir);
+	ck_assert_ohs_error(ohs_client_new(&c, env_get(&e)), OHS_ETLS,
+		"DOCKER_TLS_VERIFY is set but the CA certificate");
+	env_clear(&e);
+	/* empty DOCKER_TLS_VERIFY: unset, plain TCP (then unreachable) */
+	env_add(&e, "DOCKER_HOST", "tcp://127.0.0.1:1");
+	env_add(&e, "DOCKER_TLS_VERIFY", "");
 	ck_assert_ohs_error(ohs_client_new(&c, env_get(&e)), OHS_EUNREACHABLE, "tcp://127.0.0.1:1");
 	env_clear(&e);
 	rmdir(dir);
 	ck_assert_ptr_null(c);
+}
+END_TEST
+
+/* W5: user information in DOCKER_HOST is never echoed (masked as ***). */
+static const struct {
+	const char *host;
+	int code;
+	const char *needle;
+} secret_hosts[] = {
+	{ "tcp://admin:hunter2-SECRET@127.0.0.1:2376", OHS_EINVAL,
+	  "DOCKER_HOST (\"tcp://***@127.0.0.1:2376\"): user information (user:password@) is not supported" },
+	{ "tcp://hunter2-SECRET@127.0.0.1", OHS_EINVAL, "\"tcp://***@127.0.0.1\"" },
+	{ "tcp://u:p/a@ss-SECRET@h:1/x", OHS_EINVAL, "\"tcp://***@h:1/x\"" },
+	{ "ssh://root:hunter2-SECRET@host", OHS_ENOTSUPPORTED,
+	  "DOCKER_HOST (\"ssh://***@host\"): this scheme is not supported" },
+	{ "https://u:hunter2-SECRET@host:2376", OHS_ENOTSUPPORTED, "\"https://***@host:2376\"" },
+	{ "u:hunter2-SECRET@host:2375", OHS_ENOTSUPPORTED, "DOCKER_HOST (\"***@host:2375\")" },
+	{ "unix://u:hunter2-SECRET@/var/run/docker.sock", OHS_EINVAL,
+	  "DOCKER_HOST (\"unix://***@/var/run/docker.sock\"): expected an absolute socket path" },
+	{ "tcp://u:hunter2-SECRET@h:99999", OHS_EINVAL, "\"tcp://***@h:99999\"" },
+};
+
+START_TEST(test_docker_host_secret_masked)
+{
+	test_env e = {0};
+	ohs_client *c = (ohs_client *)&e;
+
+	env_add(&e, "DOCKER_HOST", secret_hosts[_i].host);
+	ck_assert_ohs_error(ohs_client_new(&c, env_get(&e)), secret_hosts[_i].code, secret_hosts[_i].needle);
+	ck_assert_ptr_null(strstr(ohs_error_last(), "SECRET"));
+	ck_assert_ptr_null(strstr(ohs_error_last(), "hunter2"));
+	ck_assert_ptr_null(c);
+	env_clear(&e);
+}
+END_TEST
+
+/* A unix socket path with an '@' in it is a path, not user information. */
+START_TEST(test_docker_host_unix_at_kept)
+{
+	test_env e = {0};
+	ohs_client *c = NULL;
+
+	env_add(&e, "DOCKER_HOST", "unix:///nonexistent/a@b.sock");
+	ck_assert_ohs_error(ohs_client_new(&c, env_get(&e)), OHS_EUNREACHABLE,
+		"(DOCKER_HOST=\"unix:///nonexistent/a@b.sock\")");
+	env_clear(&e);
+}
+END_TEST
+
+/* W4: plain tcp:// works but leaves a one-line warning; a unix socket none. */
+START_TEST(test_plain_tcp_warning)
+{
+	fake_engine *fe = fake_engine_start_tcp();
+	ohs_client *c;
+	char *expect;
+
+	ck_assert_ptr_nonnull(fe);
+	ck_assert_ptr_nonnull(strstr(fake_engine_host(fe), "tcp://127.0.0.1:"));
+	c = fake_client(fe);
+	ck_assert_ohs_ok(ohs_client_ping(c));
+	ck_assert_str_eq(ohs_client_host(c), fake_engine_host(fe));
+	ck_assert_uint_eq(ohs_client_warning_count(c), 1);
+	expect = ohs__sprintf("the Docker engine at %s is reached over plain TCP "
+		"(DOCKER_TLS_VERIFY and DOCKER_CERT_PATH unset): the connection is neither "
+		"encrypted nor authenticated; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH",
+		fake_engine_host(fe));
+	ck_assert_str_eq(ohs_client_warning(c, 0), expect);
+	ck_assert_ptr_null(strchr(ohs_client_warning(c, 0), '\n'));
+	ck_assert_ptr_null(ohs_client_warning(c, 1));
+	free(expect);
+	ohs_client_free(c);
+	fake_engine_stop(fe);
+
+	fe = fake_engine_start();
+	ck_assert_ptr_nonnull(fe);
+	c = fake_client(fe);
+	ck_assert_uint_eq(ohs_client_warning_count(c), 0);
+	ck_assert_ptr_null(ohs_client_warning(c, 0));
+	ohs_client_free(c);
+	fake_engine_stop(fe);
+	ck_assert_uint_eq(ohs_client_warning_count(NULL), 0);
+	ck_assert_ptr_null(ohs_client_warning(NULL, 0));
 }
 END_TEST
 
@@ -759,6 +855,12 @@ END_TEST
 
 /* ---------------------------------------------------------------- TLS (openssl s_server) */
 
+static size_t discard(char *p, size_t size, size_t n, void *ud)
+{
+	(void)p, (void)ud;
+	return size * n;
+}
+
 /*
  * A TLS endpoint for the client: `openssl s_server -www` on 127.0.0.1 with
  * a server certificate for IP:127.0.0.1 from a test CA, requiring a client
@@ -769,8 +871,11 @@ END_TEST
 struct tls_fixture {
 	char dir[64];
 	char other[80];  /* a second CA that did not sign the server */
+	char capath[80]; /* a hashed CA directory holding the other CA */
 	int port;
 	pid_t pid;
+	int rogue_port;  /* a server whose certificate the other CA signed */
+	pid_t rogue_pid;
 };
 
 static int sh(const char *cmd)
@@ -794,10 +899,48 @@ static int free_port(void)
 	return port;
 }
 
+/* `openssl s_server` with PREFIXserver.pem on a free port, once it accepts. */
+static pid_t s_server(const char *dir, const char *prefix, int *portp)
+{
+	pid_t pid;
+	int i, rc;
+
+	*portp = free_port();
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char port[32], cert[64], key[64];
+		int fd = open("/dev/null", O_RDWR);
+
+		dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
+		snprintf(port, sizeof(port), "127.0.0.1:%d", *portp);
+		snprintf(cert, sizeof(cert), "%sserver.pem", prefix);
+		snprintf(key, sizeof(key), "%sserver-key.pem", prefix);
+		if (chdir(dir) == 0)
+			execlp("openssl", "openssl", "s_server", "-quiet", "-accept", port, "-cert", cert,
+				"-key", key, "-CAfile", "ca.pem", "-Verify", "1", "-www", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 100; i++) {
+		struct sockaddr_in sa = { .sin_family = AF_INET };
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sa.sin_port = htons((uint16_t)*portp);
+		rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+		close(fd);
+		if (rc == 0)
+			return pid;
+		usleep(50000);
+	}
+	ck_abort_msg("openssl s_server did not start");
+	return -1;
+}
+
 static int tls_fixture_start(struct tls_fixture *t)
 {
 	char *cmd;
-	int i, rc;
+	int rc;
 
 	memset(t, 0, sizeof(*t));
 	if (sh("command -v openssl >/dev/null 2>&1") < 0)
@@ -805,6 +948,7 @@ static int tls_fixture_start(struct tls_fixture *t)
 	strcpy(t->dir, "/tmp/ohs-tls-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(t->dir));
 	snprintf(t->other, sizeof(t->other), "%s/other", t->dir);
+	snprintf(t->capath, sizeof(t->capath), "%s/capath", t->dir);
 	cmd = ohs__sprintf("cd %s && mkdir other && exec >/dev/null 2>&1 && "
 		"openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 -subj /CN=ohs-test-ca && "
 		"openssl req -newkey rsa:2048 -nodes -keyout server-key.pem -out server.csr -subj /CN=127.0.0.1 && "
@@ -814,38 +958,17 @@ static int tls_fixture_start(struct tls_fixture *t)
 		"printf 'extendedKeyUsage=clientAuth\\n' > client.ext && "
 		"openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem -days 2 -extfile client.ext && "
 		"openssl req -x509 -newkey rsa:2048 -nodes -keyout other/ca-key.pem -out other/ca.pem -days 2 -subj /CN=other-ca && "
-		"cp cert.pem key.pem other/ && mkdir nocert && cp ca.pem nocert/", t->dir);
+		"cp cert.pem key.pem other/ && mkdir nocert && cp ca.pem nocert/ && "
+		"openssl req -newkey rsa:2048 -nodes -keyout other/server-key.pem -out other/server.csr -subj /CN=127.0.0.1 && "
+		"openssl x509 -req -in other/server.csr -CA other/ca.pem -CAkey other/ca-key.pem -CAcreateserial "
+		"-out other/server.pem -days 2 -extfile server.ext && "
+		"mkdir capath && cp other/ca.pem capath/\"$(openssl x509 -hash -noout -in other/ca.pem)\".0", t->dir);
 	rc = sh(cmd);
 	free(cmd);
 	ck_assert_msg(rc == 0, "making test certificates failed");
-	t->port = free_port();
-	t->pid = fork();
-	ck_assert_int_ge(t->pid, 0);
-	if (t->pid == 0) {
-		char port[32];
-		int fd = open("/dev/null", O_RDWR);
-
-		dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
-		snprintf(port, sizeof(port), "127.0.0.1:%d", t->port);
-		if (chdir(t->dir) == 0)
-			execlp("openssl", "openssl", "s_server", "-quiet", "-accept", port, "-cert", "server.pem",
-				"-key", "server-key.pem", "-CAfile", "ca.pem", "-Verify", "1", "-www", (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 100; i++) {
-		struct sockaddr_in sa = { .sin_family = AF_INET };
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		sa.sin_port = htons((uint16_t)t->port);
-		rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-		close(fd);
-		if (rc == 0)
-			return 0;
-		usleep(50000);
-	}
-	ck_abort_msg("openssl s_server did not start");
-	return -1;
+	t->pid = s_server(t->dir, "", &t->port);
+	t->rogue_pid = s_server(t->dir, "other/", &t->rogue_port);
+	return 0;
 }
 
 static void tls_fixture_stop(struct tls_fixture *t)
@@ -855,6 +978,10 @@ static void tls_fixture_stop(struct tls_fixture *t)
 	if (t->pid > 0) {
 		kill(t->pid, SIGTERM);
 		waitpid(t->pid, NULL, 0);
+	}
+	if (t->rogue_pid > 0) {
+		kill(t->rogue_pid, SIGTERM);
+		waitpid(t->rogue_pid, NULL, 0);
 	}
 	cmd = ohs__sprintf("rm -rf %s", t->dir);
 	ck_assert_int_eq(sh(cmd), 0);
@@ -882,6 +1009,7 @@ START_TEST(test_tls)
 	env_add(&e, "DOCKER_API_VERSION", "1.41");
 	ck_assert_ohs_ok(ohs_client_new(&c, env_get(&e)));
 	ck_assert_str_eq(ohs_client_host(c), host);
+	ck_assert_uint_eq(ohs_client_warning_count(c), 0); /* verified: no warning */
 	ck_assert_ohs_ok(ohs_client_ping(c));
 	/* a hijacked TLS connection cannot be half-closed */
 	ck_assert_ohs_ok(ohs__client_hijack(c, "GET", "/", NULL, &conn, "attach"));
@@ -915,11 +1043,22 @@ START_TEST(test_tls)
 		env_clear(&e);
 		free(nocert);
 	}
-	/* DOCKER_CERT_PATH without DOCKER_TLS_VERIFY: encrypted, not verified */
+	/* DOCKER_CERT_PATH without DOCKER_TLS_VERIFY: encrypted, not verified
+	 * (even ca.pem is not used), with a one-line warning */
 	env_add(&e, "DOCKER_HOST", host);
 	env_add(&e, "DOCKER_CERT_PATH", t.other);
 	env_add(&e, "DOCKER_API_VERSION", "1.41");
 	ck_assert_ohs_ok(ohs_client_new(&c, env_get(&e)));
+	ck_assert_uint_eq(ohs_client_warning_count(c), 1);
+	{
+		char *expect = ohs__sprintf("the Docker engine at %s is reached over TLS without "
+			"verification (DOCKER_CERT_PATH set, DOCKER_TLS_VERIFY unset): the engine's "
+			"certificate is not checked; set DOCKER_TLS_VERIFY=1 to trust only %s/ca.pem",
+			host, t.other);
+
+		ck_assert_str_eq(ohs_client_warning(c, 0), expect);
+		free(expect);
+	}
 	ohs_client_free(c);
 	env_clear(&e);
 	/* plain HTTP to a TLS port: the server hangs up */
@@ -928,6 +1067,107 @@ START_TEST(test_tls)
 	ck_assert_ohs_error(ohs_client_new(&c, env_get(&e)), OHS_EPROTOCOL, "closed the connection");
 	ck_assert_ptr_null(c);
 	env_clear(&e);
+	tls_fixture_stop(&t);
+}
+END_TEST
+
+/*
+ * W4: with DOCKER_TLS_VERIFY only DOCKER_CERT_PATH/ca.pem is trusted.  A
+ * rogue server's certificate comes from a CA that sits in a hashed CA
+ * directory - what libcurl's built-in CApath (/etc/ssl/certs) is.  Plain
+ * libcurl given that directory accepts the rogue server; the client's
+ * handle set-up, applied on top of it, refuses it, and so does every value
+ * of DOCKER_TLS_VERIFY (T2, T5, T6).
+ */
+START_TEST(test_tls_only_cert_path_ca)
+{
+	struct tls_fixture t;
+	test_env e = {0};
+	ohs_client *c = NULL;
+	char host[64], rogue[64], good_url[64], rogue_url[64], errbuf[CURL_ERROR_SIZE];
+	char *ca, *cert, *key;
+	const char *verify_values[] = { "1", "0", "false", "no" };
+	CURL *easy;
+	size_t i;
+
+	if (tls_fixture_start(&t) < 0) {
+		fprintf(stderr, "test_tls_only_cert_path_ca: openssl not found, TLS test skipped\n");
+		return;
+	}
+	snprintf(host, sizeof(host), "tcp://127.0.0.1:%d", t.port);
+	snprintf(rogue, sizeof(rogue), "tcp://127.0.0.1:%d", t.rogue_port);
+	snprintf(good_url, sizeof(good_url), "https://127.0.0.1:%d/", t.port);
+	snprintf(rogue_url, sizeof(rogue_url), "https://127.0.0.1:%d/", t.rogue_port);
+	ca = ohs__sprintf("%s/ca.pem", t.dir);
+	cert = ohs__sprintf("%s/cert.pem", t.dir);
+	key = ohs__sprintf("%s/key.pem", t.dir);
+#if LIBCURL_VERSION_NUM >= 0x075400 /* 7.84.0: CURLINFO_CAPATH */
+	{
+		char *def = NULL;
+
+		easy = curl_easy_init();
+		ck_assert_ptr_nonnull(easy);
+		if (curl_easy_getinfo(easy, CURLINFO_CAPATH, &def) == CURLE_OK)
+			fprintf(stderr, "test_tls_only_cert_path_ca: libcurl's built-in CA path: %s\n",
+				def ? def : "(none)");
+		curl_easy_cleanup(easy);
+	}
+#endif
+
+	/* control: a CA directory holding the rogue CA makes libcurl accept it */
+	easy = curl_easy_init();
+	ck_assert_ptr_nonnull(easy);
+	curl_easy_setopt(easy, CURLOPT_URL, rogue_url);
+	curl_easy_setopt(easy, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(easy, CURLOPT_CAPATH, t.capath);
+	curl_easy_setopt(easy, CURLOPT_SSLCERT, cert);
+	curl_easy_setopt(easy, CURLOPT_SSLKEY, key);
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 10000L);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard);
+	ck_assert_int_eq(curl_easy_perform(easy), CURLE_OK);
+	curl_easy_cleanup(easy);
+
+	/* the client's set-up on a handle carrying that CA directory: refused */
+	env_add(&e, "DOCKER_HOST", host);
+	env_add(&e, "DOCKER_TLS_VERIFY", "1");
+	env_add(&e, "DOCKER_CERT_PATH", t.dir);
+	env_add(&e, "DOCKER_API_VERSION", "1.41");
+	ck_assert_ohs_ok(ohs_client_new(&c, env_get(&e)));
+	env_clear(&e);
+	easy = curl_easy_init();
+	ck_assert_ptr_nonnull(easy);
+	curl_easy_setopt(easy, CURLOPT_CAPATH, t.capath);
+	ck_assert_ohs_ok(ohs__client_setup_handle(c, easy, rogue_url, errbuf));
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard);
+	ck_assert_int_eq(curl_easy_perform(easy), CURLE_PEER_FAILED_VERIFICATION);
+	/* ... while the engine signed by ca.pem is still accepted */
+	curl_easy_setopt(easy, CURLOPT_CAPATH, t.capath);
+	ck_assert_ohs_ok(ohs__client_setup_handle(c, easy, good_url, errbuf));
+	ck_assert_int_eq(curl_easy_perform(easy), CURLE_OK);
+	curl_easy_cleanup(easy);
+	ohs_client_free(c);
+
+	/* through ohs_client_new: the rogue engine is refused for every value */
+	for (i = 0; i < OHS_ARRAY_SIZE(verify_values); i++) {
+		env_add(&e, "DOCKER_HOST", rogue);
+		env_add(&e, "DOCKER_TLS_VERIFY", verify_values[i]);
+		env_add(&e, "DOCKER_CERT_PATH", t.dir);
+		env_add(&e, "DOCKER_API_VERSION", "1.41");
+		ck_assert_ohs_error(ohs_client_new(&c, env_get(&e)), OHS_ETLS, "TLS with the Docker engine at");
+		ck_assert_ptr_null(c);
+		env_clear(&e);
+	}
+	/* DOCKER_CERT_PATH alone: accepted (not verified), with the warning */
+	env_add(&e, "DOCKER_HOST", rogue);
+	env_add(&e, "DOCKER_CERT_PATH", t.dir);
+	env_add(&e, "DOCKER_API_VERSION", "1.41");
+	ck_assert_ohs_ok(ohs_client_new(&c, env_get(&e)));
+	ck_assert_uint_eq(ohs_client_warning_count(c), 1);
+	ck_assert_ptr_nonnull(strstr(ohs_client_warning(c, 0), "over TLS without verification"));
+	ohs_client_free(c);
+	env_clear(&e);
+	free(ca), free(cert), free(key);
 	tls_fixture_stop(&t);
 }
 END_TEST
@@ -1291,6 +1531,9 @@ int main(void)
 	tcase_add_test(tc, test_refused);
 	tcase_add_test(tc, test_socket_permission);
 	tcase_add_test(tc, test_tls_setup_errors);
+	tcase_add_loop_test(tc, test_docker_host_secret_masked, 0, (int)OHS_ARRAY_SIZE(secret_hosts));
+	tcase_add_test(tc, test_docker_host_unix_at_kept);
+	tcase_add_test(tc, test_plain_tcp_warning);
 	tcase_add_test(tc, test_escape);
 	tcase_add_test(tc, test_fake_basic);
 	tcase_add_loop_test(tc, test_fake_status_map, 0, (int)OHS_ARRAY_SIZE(status_map));
@@ -1302,6 +1545,7 @@ int main(void)
 	tcase_add_test(tc, test_fake_upload);
 	tcase_add_test(tc, test_fake_hijack);
 	tcase_add_test(tc, test_tls);
+	tcase_add_test(tc, test_tls_only_cert_path_ca);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -392,11 +392,12 @@ static const struct err_case errors[] = {
 	{ { "SANDBOX_GROUP_ID=2147483648" }, { "SANDBOX_GROUP_ID: \"2147483648\"" } },
 	/* SANDBOX_ENV_ */
 	{ { "SANDBOX_ENV_=x" },
-	  { "SANDBOX_ENV_ (\"SANDBOX_ENV_=x\"): the variable name after SANDBOX_ENV_ is empty" } },
+	  { "SANDBOX_ENV_: the variable name after SANDBOX_ENV_ is empty" } },
 	{ { "SANDBOX_ENV_A-B=x" },
 	  { "SANDBOX_ENV_A-B: environment variable name \"A-B\" must match [A-Za-z_][A-Za-z0-9_]*" } },
 	{ { "SANDBOX_ENV_1X=x" }, { "SANDBOX_ENV_1X: ", "name \"1X\"" } },
-	{ { "SANDBOX_ENV_V=\xff" }, { "SANDBOX_ENV_V: ", "not valid UTF-8" } },
+	{ { "SANDBOX_ENV_V=\xff" }, { "SANDBOX_ENV_V: environment variable V: the value is not valid UTF-8 "
+	  "(not shown: it may be a secret); expected a UTF-8 string" } },
 	/* volumes */
 	{ { "SANDBOX_VOLUMES=/data:data:ro" },
 	  { "SANDBOX_VOLUMES entry 1 (\"/data:data:ro\")", "must be absolute" } },
@@ -436,6 +437,35 @@ static const struct err_case errors[] = {
 	{ { "SANDBOX_RUNTIME_CONTAINER_IMAGE=ohs-test:latest", "SANDBOX_ENV_OK=1", "SANDBOX_NETWORK_INTERNAL=maybe" },
 	  { "SANDBOX_NETWORK_INTERNAL: \"maybe\"" } },
 };
+
+/*
+ * W5: a SANDBOX_ENV_* value is a secret: no error message shows it, whether
+ * the value itself is bad (not UTF-8) or the name is (empty, invalid).
+ */
+static const char *const secret_env_cases[][2] = {
+	{ "SANDBOX_ENV_API_TOKEN=sk-live-SECRETVALUE\xff", "SANDBOX_ENV_API_TOKEN: environment variable API_TOKEN: "
+	  "the value is not valid UTF-8 (not shown: it may be a secret)" },
+	{ "SANDBOX_ENV_=sk-live-SECRETVALUE", "SANDBOX_ENV_: the variable name after SANDBOX_ENV_ is empty" },
+	{ "SANDBOX_ENV_BAD-NAME=sk-live-SECRETVALUE", "SANDBOX_ENV_BAD-NAME: environment variable name \"BAD-NAME\"" },
+};
+
+START_TEST(test_secret_env_not_in_errors)
+{
+	const char *env[] = { secret_env_cases[_i][0], NULL };
+	ohs_config *c = (ohs_config *)0x1;
+
+	ck_assert_ohs_error(ohs_env_load(&c, env), OHS_EINVAL, secret_env_cases[_i][1]);
+	ck_assert_ptr_null(strstr(ohs_error_last(), "SECRETVALUE"));
+	ck_assert_ptr_null(strstr(ohs_error_last(), "sk-live"));
+	ck_assert_ptr_null(c);
+	/* the C API says the same, naming the variable only */
+	ck_assert_ohs_ok(ohs_config_new(&c));
+	ck_assert_ohs_error(ohs_config_set_env(c, "API_TOKEN", "sk-live-SECRETVALUE\xff"), OHS_EINVAL,
+		"environment variable API_TOKEN: the value is not valid UTF-8");
+	ck_assert_ptr_null(strstr(ohs_error_last(), "SECRETVALUE"));
+	ohs_config_free(c);
+}
+END_TEST
 
 START_TEST(test_errors)
 {
@@ -611,6 +641,7 @@ int main(void)
 	tcase_add_test(tc, test_workspace_deprecated);
 	tcase_add_test(tc, test_network);
 	tcase_add_loop_test(tc, test_errors, 0, (int)OHS_ARRAY_SIZE(errors));
+	tcase_add_loop_test(tc, test_secret_env_not_in_errors, 0, (int)OHS_ARRAY_SIZE(secret_env_cases));
 	tcase_add_test(tc, test_create_body_from_env);
 	tcase_add_test(tc, test_security_policy);
 	tcase_add_test(tc, test_security_errors);

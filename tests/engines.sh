@@ -76,6 +76,25 @@ cli_ps() { # ENGINE [ENV=VALUE...]
 	fi
 }
 
+# ohsandbox ps works and prints exactly the expected stderr: nothing, or one
+# warning line matching NEEDLE (W4: TLS without verification, plain tcp).
+cli_warn() { # ENGINE LABEL NEEDLE|"" [ENV=VALUE...]
+	eng=$1 label=$2 needle=$3
+	shift 3
+	err=$logs/$eng-warn.err
+	out=$(env "$@" "$bin" ps 2>"$err")
+	rc=$?
+	if [ $rc -ne 0 ] || ! echo "$out" | grep -q '^ID'; then
+		failed "$eng: $label: ps status $rc: $(cat "$err")"
+	elif [ -z "$needle" ] && [ -s "$err" ]; then
+		failed "$eng: $label: unexpected stderr: $(cat "$err")"
+	elif [ -n "$needle" ] && { [ "$(wc -l <"$err")" -ne 1 ] || ! grep -qE "$needle" "$err"; }; then
+		failed "$eng: $label: expected one warning /$needle/, got: $(cat "$err")"
+	else
+		pass "$eng: $label${needle:+: one warning}"
+	fi
+}
+
 # A wrong setting must fail with status 125 and a message naming the cause.
 cli_error() { # ENGINE LABEL NEEDLE [ENV=VALUE...]
 	eng=$1 label=$2 needle=$3
@@ -142,6 +161,13 @@ for eng in $engines; do
 			DOCKER_HOST=tcp://127.0.0.1:2376 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$tls_state/certs-wrongca"
 		cli_error tls "no client certificate" "TLS.*(certificate|alert)" \
 			DOCKER_HOST=tcp://127.0.0.1:2376 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$tls_state/certs-nocert"
+		cli_warn tls "verified TLS, no warning" "" "$@"
+		cli_warn tls "DOCKER_CERT_PATH alone" "^ohsandbox: warning: .* over TLS without verification" \
+			DOCKER_HOST=tcp://127.0.0.1:2376 DOCKER_CERT_PATH="$tls_state/certs"
+		for v in 0 false; do # any non-empty value verifies, as with the Docker CLI
+			cli_error tls "DOCKER_TLS_VERIFY=$v, wrong CA" "TLS.*certificate" \
+				DOCKER_HOST=tcp://127.0.0.1:2376 DOCKER_TLS_VERIFY=$v DOCKER_CERT_PATH="$tls_state/certs-wrongca"
+		done
 		cli_error tls "missing CA file" "CA certificate .* cannot be read" \
 			DOCKER_HOST=tcp://127.0.0.1:2376 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$tls_state/no-such-dir"
 		cli_error tls "plain HTTP to the TLS port" "HTTP request to an HTTPS server" \

@@ -4,7 +4,9 @@
 #define _GNU_SOURCE
 #include "fakeengine.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -222,10 +224,12 @@ static void *fake_thread(void *arg)
 	return NULL;
 }
 
-fake_engine *fake_engine_start(void)
+static fake_engine *start(int tcp)
 {
 	fake_engine *fe = calloc(1, sizeof(*fe));
 	struct sockaddr_un sa;
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
 	int i;
 
 	if (!fe)
@@ -237,16 +241,30 @@ fake_engine *fake_engine_start(void)
 	if (!mkdtemp(fe->dir))
 		goto fail;
 	chmod(fe->dir, 0755);
-	snprintf(fe->sock, sizeof(fe->sock), "%s/docker.sock", fe->dir);
-	snprintf(fe->host, sizeof(fe->host), "unix://%s", fe->sock);
-	fe->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fe->lfd < 0)
-		goto fail;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	strcpy(sa.sun_path, fe->sock);
-	if (bind(fe->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fe->lfd, 16) < 0)
-		goto fail;
+	if (tcp) {
+		/* 127.0.0.1, a port the kernel picks; fe->sock stays empty */
+		fe->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fe->lfd < 0)
+			goto fail;
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (bind(fe->lfd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+		    getsockname(fe->lfd, (struct sockaddr *)&sin, &slen) < 0 || listen(fe->lfd, 16) < 0)
+			goto fail;
+		snprintf(fe->host, sizeof(fe->host), "tcp://127.0.0.1:%d", ntohs(sin.sin_port));
+	} else {
+		snprintf(fe->sock, sizeof(fe->sock), "%s/docker.sock", fe->dir);
+		snprintf(fe->host, sizeof(fe->host), "unix://%s", fe->sock);
+		fe->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fe->lfd < 0)
+			goto fail;
+		memset(&sa, 0, sizeof(sa));
+		sa.sun_family = AF_UNIX;
+		strcpy(sa.sun_path, fe->sock);
+		if (bind(fe->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fe->lfd, 16) < 0)
+			goto fail;
+	}
 	if (pipe(fe->stop_pipe) < 0)
 		goto fail;
 	fake_engine_set_api_version(fe, "1.41");
@@ -257,6 +275,16 @@ fail:
 	perror("fake_engine_start");
 	free(fe);
 	return NULL;
+}
+
+fake_engine *fake_engine_start(void)
+{
+	return start(0);
+}
+
+fake_engine *fake_engine_start_tcp(void)
+{
+	return start(1);
 }
 
 void fake_engine_stop(fake_engine *fe)
@@ -273,7 +301,8 @@ void fake_engine_stop(fake_engine *fe)
 	close(fe->stop_pipe[0]);
 	close(fe->stop_pipe[1]);
 	close(fe->lfd);
-	unlink(fe->sock);
+	if (fe->sock[0])
+		unlink(fe->sock);
 	rmdir(fe->dir);
 	for (i = 0; i < fe->nrules; i++) {
 		free(fe->rules[i].match);

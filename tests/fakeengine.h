@@ -20,6 +20,8 @@ typedef enum {
 
 /* Start a fake engine; /_ping answers 200 with "Api-Version: 1.41". NULL on failure. */
 fake_engine *fake_engine_start(void);
+/* The same on 127.0.0.1 over plain TCP: the host is "tcp://127.0.0.1:PORT". */
+fake_engine *fake_engine_start_tcp(void);
 /* Stop the thread, close every connection, remove the socket and directory. */
 void fake_engine_stop(fake_engine *fe);
 

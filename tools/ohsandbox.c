@@ -35,8 +35,9 @@ static void usage(FILE *f)
 		"usage: %s <command> [options]\n"
 		"\n"
 		"commands:\n"
-		"  config [--json] [--floor FILE]\n"
+		"  config [--json] [--show-secrets] [--floor FILE]\n"
 		"                       show the sandbox configuration resolved from the environment\n"
+		"                       (SANDBOX_ENV_* values are masked unless --show-secrets)\n"
 		"  check [--json] [--floor FILE]\n"
 		"                       check it against the security policy (exit 3 when refused)\n"
 		"  run [--floor FILE] [--image REF] [-p [IP:]HOSTPORT:CONTAINERPORT]... [--keep] [--timeout S] [--] CMD [ARG...]\n"
@@ -267,9 +268,82 @@ static int cmd_check(int argc, char **argv)
 	return status;
 }
 
+/*
+ * A client for DOCKER_HOST; its warnings (plain tcp://, TLS without
+ * verification) go to stderr, one line each.  Every command opens at most
+ * one client, so they are printed once per run.
+ */
+static int open_client(ohs_client **out)
+{
+	size_t i;
+	int rc = ohs_client_new(out, NULL);
+
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < ohs_client_warning_count(*out); i++)
+		fprintf(stderr, "%s: warning: %s\n", prog, ohs_client_warning(*out, i));
+	return 0;
+}
+
 /* ------------------------------------------------------------ config */
 
-static void print_config_human(const ohs_config *cfg)
+/*
+ * SANDBOX_ENV_* values are often credentials (API tokens): `config` shows
+ * the names and masks the values unless --show-secrets is given.
+ */
+#define SECRET_MASK "***"
+
+static void print_env_entry(const char *entry, int show_secrets)
+{
+	if (show_secrets)
+		printf("  %s\n", entry);
+	else
+		printf("  %.*s=" SECRET_MASK "\n", (int)strcspn(entry, "="), entry);
+}
+
+/* Replace every "NAME=value" string of `arr` by "NAME=***"; -1 on OOM. */
+static int mask_env_array(json_t *arr)
+{
+	size_t i;
+	json_t *it;
+
+	json_array_foreach(arr, i, it) {
+		const char *entry = json_string_value(it);
+		char *masked;
+		size_t n;
+
+		if (!entry)
+			continue;
+		n = strcspn(entry, "=");
+		if (!(masked = malloc(n + sizeof("=" SECRET_MASK))))
+			return -1;
+		memcpy(masked, entry, n);
+		memcpy(masked + n, "=" SECRET_MASK, sizeof("=" SECRET_MASK));
+		if (json_array_set_new(arr, i, json_string(masked)) < 0) {
+			free(masked);
+			return -1;
+		}
+		free(masked);
+	}
+	return 0;
+}
+
+/* ohs_config_to_json() with the env values masked ("env" and create_body.Env). */
+static char *config_json_masked(const char *full)
+{
+	json_t *doc = json_loads(full, 0, NULL);
+	char *out = NULL;
+
+	if (!doc)
+		return NULL;
+	if (mask_env_array(json_object_get(doc, "env")) == 0 &&
+	    mask_env_array(json_object_get(json_object_get(doc, "create_body"), "Env")) == 0)
+		out = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return out;
+}
+
+static void print_config_human(const ohs_config *cfg, int show_secrets)
 {
 	ohs_netpolicy *np = ohs_config_netpolicy((ohs_config *)cfg);
 	const ohs_volumes *vols = ohs_config_volumes((ohs_config *)cfg);
@@ -320,7 +394,9 @@ static void print_config_human(const ohs_config *cfg)
 	n = ohs_config_env_count(cfg);
 	printf("env:%s\n", n ? "" : "       (none)");
 	for (i = 0; i < n; i++)
-		printf("  %s\n", ohs_config_env(cfg, i));
+		print_env_entry(ohs_config_env(cfg, i), show_secrets);
+	if (n && !show_secrets)
+		printf("  (values masked; ohsandbox config --show-secrets shows them)\n");
 	n = ohs_config_warning_count(cfg);
 	for (i = 0; i < n; i++)
 		printf("warning:   %s\n", ohs_config_warning(cfg, i));
@@ -348,17 +424,19 @@ static int cmd_config(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "floor", required_argument, NULL, 'f' },
+		{ "show-secrets", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	ohs_config *cfg = NULL;
 	const char *floor_path = NULL;
-	int json = 0, c, rc;
+	int json = 0, show_secrets = 0, c, rc;
 
 	while ((c = getopt_long(argc, argv, "+jf:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'f': floor_path = optarg; break;
+		case 'S': show_secrets = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: return usage_error("config: unknown option %s", argv[optind - 1]);
 		}
@@ -375,10 +453,23 @@ static int cmd_config(int argc, char **argv)
 			ohs_config_free(cfg);
 			return fail(EXIT_USAGE, rc, NULL);
 		}
-		printf("%s\n", out);
+		if (show_secrets) {
+			printf("%s\n", out);
+		} else {
+			char *masked = config_json_masked(out);
+
+			if (!masked) {
+				ohs_free(out);
+				ohs_config_free(cfg);
+				fprintf(stderr, "%s: config: out of memory masking the environment values\n", prog);
+				return EXIT_ENGINE;
+			}
+			printf("%s\n", masked);
+			free(masked);
+		}
 		ohs_free(out);
 	} else {
-		print_config_human(cfg);
+		print_config_human(cfg, show_secrets);
 	}
 	ohs_config_free(cfg);
 	return 0;
@@ -524,7 +615,7 @@ static int cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	if ((rc = ohs_client_new(&client, NULL)) < 0) {
+	if ((rc = open_client(&client)) < 0) {
 		status = fail(EXIT_ENGINE, rc, NULL);
 		goto out;
 	}
@@ -637,7 +728,7 @@ static int cmd_ps(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("ps: unexpected argument \"%s\"", argv[optind]);
-	if ((rc = ohs_client_new(&client, NULL)) < 0)
+	if ((rc = open_client(&client)) < 0)
 		return fail(EXIT_ENGINE, rc, NULL);
 	rc = ohs_session_list(&list, client);
 	ohs_client_free(client);
@@ -686,7 +777,7 @@ static int cmd_reap(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("reap: unexpected argument \"%s\"", argv[optind]);
-	if ((rc = ohs_client_new(&client, NULL)) < 0)
+	if ((rc = open_client(&client)) < 0)
 		return fail(EXIT_ENGINE, rc, NULL);
 	rc = ohs_reap(client, flags, &removed);
 	ohs_client_free(client);

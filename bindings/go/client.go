@@ -109,6 +109,22 @@ func (c *Client) Host() string {
 	return C.GoString(C.ohs_client_host(p))
 }
 
+// Warnings are one-line warnings about the connection: plain tcp://
+// without TLS, or TLS without verification (DOCKER_CERT_PATH without
+// DOCKER_TLS_VERIFY).  Empty for a unix socket or verified TLS.
+func (c *Client) Warnings() []string {
+	p, err := c.acquire()
+	if err != nil {
+		return nil
+	}
+	defer c.release()
+	out := make([]string, int(C.ohs_client_warning_count(p)))
+	for i := range out {
+		out[i] = C.GoString(C.ohs_client_warning(p, C.size_t(i)))
+	}
+	return out
+}
+
 // SetTimeouts sets the connect timeout and the per-request timeout of
 // ordinary engine requests (0: none).
 func (c *Client) SetTimeouts(connect, request time.Duration) error {

@@ -388,7 +388,8 @@ func (c *Config) CreateBody() (string, error) {
 }
 
 // JSON is the whole resolved configuration as one JSON object (what
-// `ohsandbox config --json` prints).
+// `ohsandbox config --json --show-secrets` prints; without --show-secrets the
+// CLI masks the SANDBOX_ENV_* values).
 func (c *Config) JSON() (string, error) {
 	return c.render(func(out **C.char, p *C.ohs_config) C.int { return C.ohs_config_to_json(out, p) })
 }

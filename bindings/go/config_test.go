@@ -367,7 +367,7 @@ func TestCreateBodyParity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(cli, "config", "--json")
+		cmd := exec.Command(cli, "config", "--json", "--show-secrets")
 		cmd.Env = cliEnv(e)
 		out, err := cmd.Output()
 		if err != nil {

@@ -108,6 +108,9 @@ func TestClient(t *testing.T) {
 	if c.APIVersion() == "" || !strings.HasPrefix(c.Host(), "unix://") {
 		t.Fatalf("api %q host %q", c.APIVersion(), c.Host())
 	}
+	if w := c.Warnings(); len(w) != 0 { // a unix socket: no connection warning
+		t.Fatalf("warnings on a unix socket: %q", w)
+	}
 	if err := c.Ping(context.Background()); err != nil {
 		t.Fatal(err)
 	}

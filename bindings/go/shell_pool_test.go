@@ -124,7 +124,7 @@ func TestPolicyParity(t *testing.T) {
 	if body == raw || len(findings) == 0 {
 		t.Fatalf("hardened rewrite did nothing: %s (%d findings)", body, len(findings))
 	}
-	cmd := exec.Command(cli, "config", "--json")
+	cmd := exec.Command(cli, "config", "--json", "--show-secrets")
 	cmd.Env = cliEnv(env)
 	out, err := cmd.Output()
 	if err != nil {

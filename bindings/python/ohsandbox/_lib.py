@@ -196,6 +196,8 @@ FUNCTIONS = {
     "ohs_client_free": (None, [CLIENT]),
     "ohs_client_api_version": (c_char_p, [CLIENT]),
     "ohs_client_host": (c_char_p, [CLIENT]),
+    "ohs_client_warning_count": (c_size_t, [CLIENT]),
+    "ohs_client_warning": (c_char_p, [CLIENT, c_size_t]),
     "ohs_client_set_timeouts": (STATUS, [CLIENT, c_long, c_long]),
     "ohs_client_ping": (STATUS, [CLIENT]),
     # session.h

@@ -42,6 +42,17 @@ class Client(Handle):
         """The engine address in use, e.g. "unix:///var/run/docker.sock"."""
         return dec(C.ohs_client_host(self._handle()))
 
+    @property
+    def warnings(self):
+        """One-line warnings about the connection: plain tcp:// without TLS,
+        or TLS without verification (DOCKER_CERT_PATH without
+        DOCKER_TLS_VERIFY).  Empty for a unix socket or verified TLS, and
+        with a library that lacks ohs_client_warning (before OHSANDBOX_1.1)."""
+        if not _lib.have("ohs_client_warning_count"):
+            return []
+        h = self._handle()
+        return [dec(C.ohs_client_warning(h, i)) for i in range(C.ohs_client_warning_count(h))]
+
     def set_timeouts(self, connect=None, request=None):
         """Connect and per-request timeouts in seconds (None or 0: none)."""
         C.ohs_client_set_timeouts(self._handle(), int((connect or 0) * 1000),

@@ -331,7 +331,9 @@ class TestParity(unittest.TestCase):
         env = dict(ENV, PATH=os.environ.get("PATH", "/usr/bin:/bin"))
         lib_dir = os.path.dirname(ohsandbox.library_path())
         env["LD_LIBRARY_PATH"] = lib_dir
-        proc = subprocess.run([cli, "config", "--json"], env=env, capture_output=True, check=True)
+        # --show-secrets: the exact create body, SANDBOX_ENV_* values unmasked
+        proc = subprocess.run([cli, "config", "--json", "--show-secrets"], env=env, capture_output=True,
+                              check=True)
         cli_json = proc.stdout.decode("utf-8").rstrip("\n")
         py_body = Config.from_env(env).create_body()
         # the CLI prints the body compactly inside to_json: the exact bytes must appear

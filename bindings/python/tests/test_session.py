@@ -118,6 +118,9 @@ class TestClient(EngineTest):
         self.assertRegex(self.client.api_version, r"^1\.\d+$")
         self.assertTrue(self.client.host.startswith(("unix://", "tcp://")))
         self.client.ping()
+        # a unix socket or verified TLS: no connection warning
+        if self.client.host.startswith("unix://"):
+            self.assertEqual(self.client.warnings, [])
 
 
 class TestUnreachableNoEngine(unittest.TestCase):
