@@ -656,7 +656,8 @@ static int down_extract(xfer *x, struct archive *a)
 				}
 			}
 			if (r != ARCHIVE_EOF) {
-				read_fail(x, a, name);
+				/* not `name`: copy_pathname freed it; full ends with it */
+				read_fail(x, a, full + strlen(x->local) + 1);
 				free(full);
 				goto done;
 			}
