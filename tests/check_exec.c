@@ -1090,6 +1090,68 @@ START_TEST(test_download_plants_nothing)
 }
 END_TEST
 
+/*
+ * The same under both profiles, with what any sandbox user can make: a
+ * FIFO, a setuid/setgid file of its own, a sticky directory and symlinks
+ * out (device nodes too where the profile lets root keep CAP_MKNOD).
+ */
+static const char *const dl_profiles[] = { "default", "hardened" };
+
+START_TEST(test_download_plants_nothing_profiles)
+{
+	ohs_config *cfg = NULL;
+	ohs_policy *pol = NULL;
+	ohs_session *ps = NULL;
+	ohs_exec_result *r = NULL;
+	const char *cmd[] = { "sleep", "3600", NULL };
+	size_t skipped = 0;
+	struct stat st;
+	char *d;
+	int devs;
+
+	/* the fixture's client and tmpdir; a session of this profile */
+	ck_assert_ohs_ok(ohs_config_new(&cfg));
+	ck_assert_ohs_ok(ohs_config_set_image(cfg, ohs_test_image()));
+	ck_assert_ohs_ok(ohs_config_set_command(cfg, cmd));
+	ck_assert_ohs_ok(ohs_config_set_label(cfg, TEST_LABEL, run_label));
+	ck_assert_ohs_ok(ohs_policy_new(&pol, dl_profiles[_i], "enforce"));
+	ck_assert_ohs_ok(ohs_config_set_policy(cfg, pol));
+	ohs_policy_free(pol);
+	ck_assert_ohs_ok(ohs_session_create(&ps, client, cfg, NULL, NULL));
+	ohs_config_free(cfg);
+	ck_assert_ohs_ok(ohs_session_start(ps));
+
+	ck_assert_ohs_ok(ohs_session_exec_shell(&r, ps,
+		"set -e; mkdir -p /tmp/w1/sg; cd /tmp/w1; echo data > plain; mkfifo fifo; "
+		"cp /bin/busybox bb; chmod 4755 bb; chmod 2775 sg; chmod 1777 .; "
+		"ln -s /etc/passwd pw; ln -s ../../../../etc esc; "
+		"if mknod disk b 7 0 2>/dev/null; then echo dev; else echo nodev; fi", NULL));
+	ck_assert_int_eq(ohs_exec_result_exit_code(r), 0);
+	devs = !strcmp(ohs_exec_result_stdout(r, NULL), "dev\n");
+	ck_assert_msg(devs || !strcmp(ohs_exec_result_stdout(r, NULL), "nodev\n"), "setup: %s %s",
+		ohs_exec_result_stdout(r, NULL), ohs_exec_result_stderr(r, NULL));
+	ohs_exec_result_free(r);
+
+	d = tpath("back");
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	ck_assert_ohs_ok(ohs_session_download_ex(ps, "/tmp/w1", d, 0, &skipped));
+	ck_assert_uint_eq(skipped, (size_t)(3 + devs)); /* fifo, pw, esc (+ disk) */
+	ck_assert_int_eq(only_plain("back"), 0);
+	ck_assert_int_eq(tlstat("back/w1/bb", &st), 0);
+	ck_assert_int_eq(st.st_mode & 07000, 0);
+	ck_assert_int_eq(tlstat("back/w1/sg", &st), 0);
+	ck_assert_int_eq(st.st_mode & 07000, 0);
+	ck_assert_int_eq(tlstat("back/w1/plain", &st), 0);
+	ck_assert_int_ne(tlstat("back/w1/fifo", &st), 0);
+	ck_assert_int_ne(tlstat("back/w1/pw", &st), 0);
+	ck_assert_int_ne(tlstat("back/w1/disk", &st), 0);
+	free(d);
+
+	ohs_session_remove(ps);
+	ohs_session_free(ps);
+}
+END_TEST
+
 START_TEST(test_none_left)
 {
 	/* runs last in its own case: every earlier session was removed */
@@ -1146,6 +1208,8 @@ int main(void)
 		tcase_add_test(files, test_files_directory);
 		tcase_add_test(files, test_files_errors);
 		tcase_add_test(files, test_download_plants_nothing);
+		tcase_add_loop_test(files, test_download_plants_nothing_profiles, 0,
+			(int)OHS_ARRAY_SIZE(dl_profiles));
 		suite_add_tcase(s, files);
 
 		tcase_add_test(last, test_none_left);
