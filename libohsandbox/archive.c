@@ -142,7 +142,10 @@ typedef struct {
 	const char *local;         /* upload: local path; download: dest dir (resolved) */
 	const char *what;          /* function name for messages */
 	int err;                   /* worker's own failure (OHS_E*), 0 if none */
+	int read_err;              /* download: err came from the tar reader (maybe a consequence) */
 	int cancelled;             /* the other side closed the channel first */
+	unsigned flags;            /* download: OHS_DOWNLOAD_* */
+	size_t skipped;            /* download: members not written */
 	char msg[1024];
 	char rbuf[IO_CHUNK];       /* download: libarchive read buffer */
 } xfer;
@@ -462,6 +465,9 @@ out:
 
 /* ------------------------------------------------------------ download */
 
+static int download_impl(ohs_session *s, const char *src, const char *dest_dir,
+	unsigned flags, size_t *skipped, const char *fn);
+
 static la_ssize_t down_read_cb(struct archive *a, void *payload, const void **buf)
 {
 	xfer *x = payload;
@@ -495,25 +501,104 @@ static int member_safe(const char *name)
 	return 1;
 }
 
-static void *down_worker(void *arg)
+/*
+ * A symlink target that stays inside the destination from member `name`:
+ * relative, ".." only as leading components (after a component that may
+ * itself be a symlink, ".." would climb from wherever it points), and no
+ * more of them than `name` has directories.
+ */
+static int link_inside(const char *name, const char *target)
 {
-	xfer *x = arg;
-	struct archive *a = archive_read_new(), *w = archive_write_disk_new();
-	struct archive_entry *e;
-	int r, ok = 0;
+	const char *p, *e;
+	long depth = 0;
+	int forward = 0;
 
-	if (!a || !w) {
-		xfer_fail(x, OHS_ENOMEM, "out of memory");
-		goto done;
+	if (!*target || *target == '/')
+		return 0;
+	for (p = name; (e = strchr(p, '/')) != NULL; p = e + 1)
+		if (e > p && !(e - p == 1 && *p == '.'))
+			depth++;
+	for (p = target; *p; p = e + 1) {
+		size_t n;
+
+		e = strchr(p, '/');
+		n = e ? (size_t)(e - p) : strlen(p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (forward || --depth < 0)
+				return 0;
+		} else if (n && !(n == 1 && *p == '.')) {
+			forward = 1;
+		}
+		if (!e)
+			break;
 	}
-	archive_read_support_format_tar(a);
-	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
-		ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT);
-	if (archive_read_open(a, x, NULL, down_read_cb, NULL) != ARCHIVE_OK) {
+	return 1;
+}
+
+/* What to do with a member: 1 write it (entry adjusted), 0 skip it. */
+static int down_filter(xfer *x, struct archive_entry *e, const char *name, const char *lfull)
+{
+	mode_t type = archive_entry_filetype(e);
+	mode_t perm = archive_entry_perm(e) & 0777;
+	struct stat st;
+
+	if (lfull) {
+		/* a hard link only to a regular file this download can see as one */
+		if (lstat(lfull, &st) < 0 || !S_ISREG(st.st_mode))
+			return 0;
+		type = AE_IFREG;
+	} else if (type == AE_IFLNK) {
+		const char *t = archive_entry_symlink(e);
+
+		if (!(x->flags & OHS_DOWNLOAD_SYMLINKS) || !t || !link_inside(name, t))
+			return 0;
+		return 1;
+	} else if (type == AE_IFDIR) {
+		perm |= 0700; /* the download must be able to write into it */
+	} else if (type != AE_IFREG) {
+		return 0; /* devices, FIFOs, sockets, anything unknown */
+	}
+	/* no setuid/setgid/sticky, no owner, no ACL, xattr or file flags */
+	archive_entry_set_filetype(e, (unsigned)type);
+	archive_entry_set_perm(e, perm);
+	archive_entry_acl_clear(e);
+	archive_entry_xattr_clear(e);
+	archive_entry_set_fflags(e, 0, 0);
+	archive_entry_set_uid(e, (la_int64_t)getuid());
+	archive_entry_set_gid(e, (la_int64_t)getgid());
+	archive_entry_set_uname(e, NULL);
+	archive_entry_set_gname(e, NULL);
+	return 1;
+}
+
+static void read_fail(xfer *x, struct archive *a, const char *name)
+{
+	if (x->err)
+		return;
+	x->read_err = 1;
+	if (name)
+		xfer_fail(x, OHS_EIO, "%s: reading \"%s\" from the engine's tar stream: %s",
+			x->what, name, archive_error_string(a));
+	else
 		xfer_fail(x, OHS_EIO, "%s: reading the engine's tar stream: %s", x->what,
 			archive_error_string(a));
-		goto done;
+}
+
+/* Extract every member of the opened reader `a` into x->local; 0 or -1 (x->err). */
+static int down_extract(xfer *x, struct archive *a)
+{
+	struct archive *w = archive_write_disk_new();
+	struct archive_entry *e;
+	int r, rc = -1;
+
+	if (!w) {
+		xfer_fail(x, OHS_ENOMEM, "out of memory");
+		return -1;
 	}
+	/* no ARCHIVE_EXTRACT_PERM/OWNER/XATTR/ACL/FFLAGS: the umask applies and
+	 * setuid/setgid bits and owners are never restored */
+	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_TIME |
+		ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT);
 	for (;;) {
 		const char *name, *link;
 		char *full = NULL, *lfull = NULL;
@@ -522,8 +607,7 @@ static void *down_worker(void *arg)
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
-			xfer_fail(x, OHS_EIO, "%s: reading the engine's tar stream: %s", x->what,
-				archive_error_string(a));
+			read_fail(x, a, NULL);
 			goto done;
 		}
 		name = archive_entry_pathname(e);
@@ -541,6 +625,12 @@ static void *down_worker(void *arg)
 			free(lfull);
 			xfer_fail(x, OHS_ENOMEM, "out of memory");
 			goto done;
+		}
+		if (!down_filter(x, e, name, lfull)) {
+			x->skipped++;
+			free(full);
+			free(lfull);
+			continue; /* the reader skips its data */
 		}
 		archive_entry_copy_pathname(e, full);
 		if (lfull)
@@ -566,8 +656,8 @@ static void *down_worker(void *arg)
 				}
 			}
 			if (r != ARCHIVE_EOF) {
-				xfer_fail(x, OHS_EIO, "%s: reading \"%s\" from the engine's tar stream: %s",
-					x->what, name, archive_error_string(a));
+				/* not `name`: copy_pathname freed it; full ends with it */
+				read_fail(x, a, full + strlen(x->local) + 1);
 				free(full);
 				goto done;
 			}
@@ -584,29 +674,94 @@ static void *down_worker(void *arg)
 			archive_error_string(w));
 		goto done;
 	}
-	ok = 1;
-	/* drain what follows the end-of-archive blocks so the transfer completes */
-	while (chan_read(&x->ch, x->rbuf, sizeof(x->rbuf)) > 0)
-		;
+	rc = 0;
 done:
-	if (!ok && x->ch.werr)
-		x->err = 0; /* the transfer failed first: the caller reports that */
+	archive_write_free(w);
+	return rc;
+}
+
+static void *down_worker(void *arg)
+{
+	xfer *x = arg;
+	struct archive *a = archive_read_new();
+
+	if (!a) {
+		xfer_fail(x, OHS_ENOMEM, "out of memory");
+		goto done;
+	}
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, x, NULL, down_read_cb, NULL) != ARCHIVE_OK) {
+		read_fail(x, a, NULL);
+		goto done;
+	}
+	if (down_extract(x, a) == 0) {
+		/* drain what follows the end-of-archive blocks so the transfer completes */
+		while (chan_read(&x->ch, x->rbuf, sizeof(x->rbuf)) > 0)
+			;
+	}
+done:
 	chan_close_read(&x->ch);
 	archive_read_free(a);
-	archive_write_free(w);
 	return NULL;
+}
+
+int ohs__download_extract_mem(const void *data, size_t len, const char *dest,
+	unsigned flags, size_t *skipped)
+{
+	struct archive *a;
+	xfer *x;
+	int rc = 0;
+
+	if (skipped)
+		*skipped = 0;
+	if (!(x = calloc(1, sizeof(*x))))
+		return ohs__error_oom();
+	x->local = dest;
+	x->what = "ohs_session_download";
+	x->flags = flags;
+	if (!(a = archive_read_new())) {
+		free(x);
+		return ohs__error_oom();
+	}
+	archive_read_support_format_tar(a);
+	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK)
+		read_fail(x, a, NULL);
+	else
+		down_extract(x, a);
+	archive_read_free(a);
+	if (x->err)
+		rc = ohs__error_set(x->err, "%s", x->msg);
+	if (skipped)
+		*skipped = x->skipped;
+	free(x);
+	return rc;
 }
 
 static int down_on_data(const char *data, size_t len, void *payload)
 {
 	xfer *x = payload;
 
-	return chan_write(&x->ch, data, len) < 0 ? 1 : 0;
+	if (chan_write(&x->ch, data, len) < 0) {
+		x->cancelled = 1; /* the worker gave up first: its error is the cause */
+		return 1;
+	}
+	return 0;
 }
 
 int ohs_session_download(ohs_session *s, const char *src, const char *dest_dir)
 {
-	static const char fn[] = "ohs_session_download";
+	return download_impl(s, src, dest_dir, 0, NULL, "ohs_session_download");
+}
+
+int ohs_session_download_ex(ohs_session *s, const char *src, const char *dest_dir,
+	unsigned flags, size_t *skipped)
+{
+	return download_impl(s, src, dest_dir, flags, skipped, "ohs_session_download_ex");
+}
+
+static int download_impl(ohs_session *s, const char *src, const char *dest_dir,
+	unsigned flags, size_t *skipped, const char *fn)
+{
 	xfer *x;
 	ohs_client *c;
 	struct stat st;
@@ -614,8 +769,13 @@ int ohs_session_download(ohs_session *s, const char *src, const char *dest_dir)
 	pthread_t th;
 	int rc;
 
+	if (skipped)
+		*skipped = 0;
 	if (!s)
 		return ohs__error_set(OHS_EINVAL, "%s: s is NULL", fn);
+	if (flags & ~OHS_DOWNLOAD_SYMLINKS)
+		return ohs__error_set(OHS_EINVAL, "%s: unknown flags 0x%x (expected OHS_DOWNLOAD_SYMLINKS or 0)",
+			fn, flags & ~OHS_DOWNLOAD_SYMLINKS);
 	if (!src)
 		return ohs__error_set(OHS_EINVAL, "%s: src is NULL", fn);
 	if (!dest_dir)
@@ -640,6 +800,7 @@ int ohs_session_download(ohs_session *s, const char *src, const char *dest_dir)
 	}
 	x->local = real;
 	x->what = fn;
+	x->flags = flags;
 	if (chan_init(&x->ch) < 0) {
 		rc = ohs__error_oom();
 		goto out_free;
@@ -651,8 +812,16 @@ int ohs_session_download(ohs_session *s, const char *src, const char *dest_dir)
 	rc = ohs__client_stream(c, "GET", path, NULL, NULL, 0, down_on_data, x, 0, "download");
 	chan_close_write(&x->ch, rc < 0);
 	pthread_join(th, NULL);
+	if (skipped)
+		*skipped = x->skipped;
 
-	if (x->err) {
+	/*
+	 * The worker's error wins when it is the cause: a local failure, or a
+	 * tar error that made it stop reading (the transfer was then aborted
+	 * by us).  When the transfer failed on its own, the tar reader's
+	 * complaint about the cut stream is a consequence: report the transport.
+	 */
+	if (x->err && !(rc < 0 && x->read_err && !x->cancelled)) {
 		rc = ohs__error_set(x->err, "%s", x->msg);
 	} else if (rc == OHS_ENOTFOUND) {
 		char *m = ohs__strdup(ohs_error_last());

@@ -67,4 +67,12 @@ int ohs__name_is_kept(const char *name);
 /* Labels object's string value or NULL. */
 const char *ohs__label(json_t *labels, const char *key);
 
+/*
+ * Extract the tar stream in data[0..len) into the (resolved, absolute)
+ * directory `dest` the way ohs_session_download_ex() does (the fuzz
+ * target's entry point).  OHS_* error (last error set) or 0.
+ */
+int ohs__download_extract_mem(const void *data, size_t len, const char *dest,
+	unsigned flags, size_t *skipped);
+
 #endif

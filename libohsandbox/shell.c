@@ -4,26 +4,47 @@
  * One exec runs /bin/sh with stdin attached; its stdin, stdout and stderr
  * go through one hijacked connection (8-byte frames from the engine).
  *
- * Every command is sent as one line that the shell itself runs:
+ * Every command is sent as two lines that the shell itself runs:
  *
- *   __ohs_a='@OHS_<16 hex>';__ohs_b='<16 hex>';__ohs_set <previous $?>;
- *   eval '<command, single-quoted>' </dev/null;__ohs_x=$?;
- *   command printf '%s%s %d\n' "$__ohs_a" "$__ohs_b" "$__ohs_x"; (and >&2)
+ *   \unset -f command printf read unalias __ohs_set __ohs_run; \unalias -a
+ *   <__ohs_set, __ohs_run, the USR1 and EXIT traps, defined again>;
+ *   __ohs_d='@OHD_<16 hex>';__ohs_e='<16 hex>';__ohs_s=<previous $?>;
+ *   __ohs_c='<command, single-quoted>';__ohs_run </dev/null 9<&-;__ohs_x=$?;
+ *   \printf '%s%s' "$__ohs_d" "$__ohs_e"; IFS=' ' \read -r __ohs_a __ohs_b;
+ *   \printf '%s%s %d\n' "$__ohs_a" "$__ohs_b" "$__ohs_x"; (and >&2)
  *
  * The command is single-quoted, so nothing in it can end the eval early;
  * it runs in the shell (cd and export persist) with stdin from /dev/null
- * (it cannot eat the next command).  The end of its output is framed by a
- * marker of 128 random bits, new for every command, printed right after
- * the output (no newline needed before it) on BOTH stdout and stderr and
- * followed by " STATUS\n".  The marker never appears whole in the shell's
- * input, its variables or an `set -x`/`set -v` trace (it is kept in two
- * halves), so output cannot end a command early by accident: text that
- * looks like a marker, NUL bytes, missing final newlines and huge outputs
- * are all plain data.  A stream matcher finds the marker in any chunking;
- * output past the cap is dropped (flagged) but still scanned.
+ * and no fd 9: the shell's own stdin (the protocol stream) is only kept in
+ * a close-on-exec descriptor while the command runs, so neither the
+ * command nor anything it leaves behind inherits it.  The words of the
+ * protocol are quoted (no alias applies), aliases are dropped in the first
+ * line before the second is parsed, and the functions and traps the
+ * protocol uses are defined again for every command.
  *
- * `exit N` in a command: an EXIT trap prints the marker with status N and
- * the flag "x", then re-executes /bin/sh on the saved stdin (fd 9).  The
+ * After the command, the shell prints the "done" token (public: the
+ * command can see it) and reads the end marker from its stdin; the library
+ * sends the marker only when it sees the done token.  The marker, 128
+ * random bits, new for every command, is therefore never in the shell
+ * while the command runs: not in its variables, its input or a trace.  A
+ * command that prints the done token early only makes the marker wait in
+ * the pipe until the shell reads it.  The shell prints the marker on BOTH
+ * stdout and stderr, right after the output (no newline needed before it)
+ * and followed by " STATUS\n"; it never appears whole in a `set -x`/
+ * `set -v` trace (the halves are separate words), so output cannot end a
+ * command early: text that looks like a marker, NUL bytes, missing final
+ * newlines and huge outputs are all plain data.  A stream matcher finds the
+ * tokens in any chunking; output past the cap is dropped (flagged) but
+ * still scanned.
+ *
+ * Limits (see ohs_shell_run(3)): a process running as the shell's user in
+ * the container can still open /proc/<shell>/fd/0 or ptrace the shell, and
+ * a command can change what later commands do (functions, PATH, a trap it
+ * sets and then exits through, background jobs writing to the output):
+ * the persistent shell keeps the agent's state by design.
+ *
+ * `exit N` in a command: the EXIT trap does the same exchange with status N
+ * and the flag "x", then re-executes /bin/sh on its stdin.  The
  * working directory and exported variables survive; plain variables,
  * functions, traps and options do not (ohs_shell_restarted() is 1).
  *
@@ -51,6 +72,7 @@
 #define SHELL_DEFAULT_CAP ((size_t)16 * 1024 * 1024)
 #define SHELL_ETEXT_MAX ((size_t)4096)
 #define MARK_PREFIX "@OHS_"          /* '@' occurs nowhere else in a marker */
+#define DONE_PREFIX "@OHD_"          /* the done token: same length, differs at [3] */
 #define MARK_PREFIX_LEN (sizeof(MARK_PREFIX) - 1)
 #define MARK_HALF 16                 /* hex digits per half */
 #define MARK_LEN (MARK_PREFIX_LEN + 2 * MARK_HALF)
@@ -60,7 +82,8 @@
 #define RECV_SIZE 65536
 
 typedef struct {
-	size_t matched;      /* marker bytes matched at the end of the data so far */
+	size_t matched;      /* token bytes matched at the end of the data so far */
+	int cand;            /* tokens still matching: 1 marker, 2 done token */
 	int in_trailer;
 	int done;
 	char trailer[32];
@@ -85,7 +108,10 @@ struct ohs_shell {
 
 	ohs__demux demux;
 	int matching;
+	int want_mark;       /* the done token was seen: send the marker */
+	int mark_sent;
 	char mark[MARK_LEN + 1];
+	char done[MARK_LEN + 1];
 	matcher m[2];        /* stdout, stderr */
 	ohs__capbuf out[2];
 	ohs__capbuf etext;        /* engine error frames */
@@ -101,7 +127,7 @@ struct ohs_shell {
 
 
 
-static int new_marker(char *mark)
+static int new_marker(char *mark, const char *prefix)
 {
 	unsigned char raw[MARK_HALF];
 	size_t got = 0, i;
@@ -117,7 +143,7 @@ static int new_marker(char *mark)
 		}
 		got += (size_t)n;
 	}
-	memcpy(mark, MARK_PREFIX, MARK_PREFIX_LEN);
+	memcpy(mark, prefix, MARK_PREFIX_LEN);
 	for (i = 0; i < sizeof(raw); i++) {
 		mark[MARK_PREFIX_LEN + 2 * i] = hex[raw[i] >> 4];
 		mark[MARK_PREFIX_LEN + 2 * i + 1] = hex[raw[i] & 15];
@@ -137,11 +163,14 @@ static int keep(ohs_shell *sh, int i, const char *data, size_t len)
 	return 0;
 }
 
-/* Scan one stream's bytes for the marker; everything before it is output. */
+/*
+ * Scan one stream's bytes for the marker (and, on stdout, the done token);
+ * everything else before the marker is output.
+ */
 static int feed(ohs_shell *sh, int i, const char *d, size_t len)
 {
 	matcher *m = &sh->m[i];
-	const char *mark = sh->mark;
+	const char *mark = sh->mark, *done = sh->done;
 	size_t k = 0;
 
 	if (!sh->matching)
@@ -161,20 +190,33 @@ static int feed(ohs_shell *sh, int i, const char *d, size_t len)
 			continue;
 		}
 		if (m->matched) {
-			while (k < len && m->matched < MARK_LEN && d[k] == mark[m->matched]) {
-				k++;
+			while (k < len && m->matched < MARK_LEN) {
+				int nc = 0;
+
+				if ((m->cand & 1) && d[k] == mark[m->matched])
+					nc |= 1;
+				if ((m->cand & 2) && d[k] == done[m->matched])
+					nc |= 2;
+				if (!nc)
+					break;
+				m->cand = nc;
 				m->matched++;
+				k++;
 			}
 			if (m->matched == MARK_LEN) {
 				m->matched = 0;
-				m->in_trailer = 1;
-				m->tlen = 0;
+				if (m->cand & 1) {
+					m->in_trailer = 1;
+					m->tlen = 0;
+				} else {
+					sh->want_mark = 1; /* protocol, not output */
+				}
 				continue;
 			}
 			if (k == len)
 				return 0;
-			/* mismatch: the held bytes were output ('@' only starts a marker) */
-			if (keep(sh, i, mark, m->matched))
+			/* mismatch: the held bytes (a common prefix) were output */
+			if (keep(sh, i, (m->cand & 1) ? mark : done, m->matched))
 				return 1;
 			m->matched = 0;
 			continue;
@@ -188,6 +230,7 @@ static int feed(ohs_shell *sh, int i, const char *d, size_t len)
 			k = upto;
 			if (at) {
 				m->matched = 1;
+				m->cand = i == 0 ? 3 : 1;
 				k++;
 			}
 		}
@@ -212,6 +255,22 @@ static void start_matching(ohs_shell *sh)
 {
 	memset(sh->m, 0, sizeof(sh->m));
 	sh->matching = 1;
+	sh->want_mark = 0;
+	sh->mark_sent = 0;
+}
+
+/* The shell printed the done token: send it the marker (once per command). */
+static long send_mark(ohs_shell *sh)
+{
+	char line[MARK_LEN + 3];
+
+	sh->want_mark = 0;
+	if (sh->mark_sent)
+		return 0;
+	sh->mark_sent = 1;
+	snprintf(line, sizeof(line), "%.*s %s\n", (int)(MARK_PREFIX_LEN + MARK_HALF), sh->mark,
+		sh->mark + MARK_PREFIX_LEN + MARK_HALF);
+	return ohs__conn_send(sh->conn, line, strlen(line));
 }
 
 /* " STATUS[ FLAG]" -> status, flag char (0 when none). */
@@ -297,6 +356,8 @@ static int pump(ohs_shell *sh, long until, const char *what)
 				sh->oom = 0;
 				return ohs__error_oom();
 			}
+			if (sh->want_mark && (n = send_mark(sh)) < 0)
+				goto broken;
 			continue;
 		}
 		if (n == 0)
@@ -314,6 +375,7 @@ static int pump(ohs_shell *sh, long until, const char *what)
 			continue;
 		}
 		/* the connection broke: the shell is unreachable for good */
+broken:
 		{
 			char *msg = ohs__strdup(ohs_error_last());
 			int rc = (int)n;
@@ -329,23 +391,54 @@ static int pump(ohs_shell *sh, long until, const char *what)
 	}
 }
 
-static const char preamble[] =
-	"exec 9<&0\n"
-	"__ohs_set() { return \"$1\"; }\n"
-	"__ohs_run() { __ohs_in=1; __ohs_set \"$__ohs_s\"; eval \"$__ohs_c\"; }\n"
-	"trap 'case $__ohs_in in 1) return 137;; esac' USR1\n"
-	"trap '__ohs_x=$?; command printf \"%s%s %d x\\n\" \"$__ohs_a\" \"$__ohs_b\" \"$__ohs_x\"; "
-	"command printf \"%s%s %d x\\n\" \"$__ohs_a\" \"$__ohs_b\" \"$__ohs_x\" >&2; "
-	"exec /bin/sh 0<&9' EXIT\n";
+/*
+ * After the command (or in the EXIT trap): the done token, then the marker
+ * read from stdin, printed with the status on stdout and stderr.  Only
+ * quoted builtins (no alias; `unset -f` ran first, special builtins cannot
+ * be functions).  FLAG: "" or " x" (exit) or " r" (ready, status = pid).
+ */
+#define END_EXCHANGE(STATUS, FLAG) \
+	"\\printf '%s%s' \"$__ohs_d\" \"$__ohs_e\";" \
+	"IFS=' ' \\read -r __ohs_a __ohs_b;" \
+	"\\printf '%s%s %d" FLAG "\\n' \"$__ohs_a\" \"$__ohs_b\" " STATUS ";" \
+	"\\printf '%s%s %d" FLAG "\\n' \"$__ohs_a\" \"$__ohs_b\" " STATUS " >&2;" \
+	"__ohs_a= __ohs_b="
 
-/* Append the marker assignment "__ohs_a='H1';__ohs_b='H2';". */
-static int put_marker(ohs__buf *b, const char *mark)
+/* The first line of every command: drop what could rewrite the second. */
+static const char reset_line[] =
+	"\\unset -f command printf read unalias __ohs_set __ohs_run 2>/dev/null;"
+	"\\unalias -a 2>/dev/null\n";
+
+/* Definitions the second line starts with (a command may have changed them). */
+static const char defs[] =
+	"__ohs_set() { return \"$1\"; };"
+	"__ohs_run() { __ohs_in=1; __ohs_set \"$__ohs_s\"; eval \"$__ohs_c\"; };"
+	"\\trap 'case $__ohs_in in 1) return 137;; esac' USR1;"
+	"\\trap '__ohs_x=$?; \\unset -f command printf read 2>/dev/null; "
+	"\\printf \"%s%s\" \"$__ohs_d\" \"$__ohs_e\"; "
+	"IFS=\" \" \\read -r __ohs_a __ohs_b; "
+	"\\printf \"%s%s %d x\\n\" \"$__ohs_a\" \"$__ohs_b\" \"$__ohs_x\"; "
+	"\\printf \"%s%s %d x\\n\" \"$__ohs_a\" \"$__ohs_b\" \"$__ohs_x\" >&2; "
+	"\\exec /bin/sh' EXIT;";
+
+/* Append the done token assignment "__ohs_d='H1';__ohs_e='H2';". */
+static int put_done(ohs__buf *b, const char *done)
 {
 	char tmp[MARK_LEN + 40];
 
-	snprintf(tmp, sizeof(tmp), "__ohs_a='%.*s';__ohs_b='%s';",
-		(int)(MARK_PREFIX_LEN + MARK_HALF), mark, mark + MARK_PREFIX_LEN + MARK_HALF);
+	snprintf(tmp, sizeof(tmp), "__ohs_d='%.*s';__ohs_e='%s';",
+		(int)(MARK_PREFIX_LEN + MARK_HALF), done, done + MARK_PREFIX_LEN + MARK_HALF);
 	return ohs__buf_puts(b, tmp);
+}
+
+/* Fresh marker and done token for the next exchange. */
+static int new_tokens(ohs_shell *sh)
+{
+	int rc;
+
+	if ((rc = new_marker(sh->mark, MARK_PREFIX)) < 0 || (rc = new_marker(sh->done, DONE_PREFIX)) < 0)
+		return rc;
+	return 0;
 }
 
 static void line_reset(ohs__buf *b)
@@ -363,13 +456,10 @@ static int shell_init(ohs_shell *sh, const char *what)
 	int rc;
 
 	line_reset(&sh->line);
-	if ((rc = new_marker(sh->mark)) < 0)
+	if ((rc = new_tokens(sh)) < 0)
 		return rc;
-	if ((rc = ohs__buf_puts(&sh->line, preamble)) < 0 ||
-	    (rc = put_marker(&sh->line, sh->mark)) < 0 ||
-	    (rc = ohs__buf_puts(&sh->line,
-		"command printf '%s%s %d r\\n' \"$__ohs_a\" \"$__ohs_b\" $$;"
-		"command printf '%s%s %d r\\n' \"$__ohs_a\" \"$__ohs_b\" $$ >&2\n")) < 0)
+	if ((rc = put_done(&sh->line, sh->done)) < 0 ||
+	    (rc = ohs__buf_puts(&sh->line, END_EXCHANGE("$$", " r") "\n")) < 0)
 		return rc;
 	start_matching(sh);
 	if ((rc = ohs__conn_send(sh->conn, sh->line.data, sh->line.len)) < 0) {
@@ -626,13 +716,14 @@ static int build_line(ohs_shell *sh, const char *command)
 
 	line_reset(&sh->line);
 	snprintf(num, sizeof(num), "__ohs_s=%d;__ohs_c=", sh->last_status & 255);
-	if ((rc = put_marker(&sh->line, sh->mark)) < 0 ||
+	if ((rc = ohs__buf_puts(&sh->line, reset_line)) < 0 ||
+	    (rc = ohs__buf_puts(&sh->line, defs)) < 0 ||
+	    (rc = put_done(&sh->line, sh->done)) < 0 ||
 	    (rc = ohs__buf_puts(&sh->line, num)) < 0 ||
 	    (rc = put_quoted(&sh->line, command)) < 0 ||
 	    (rc = ohs__buf_puts(&sh->line,
-		";__ohs_run </dev/null;__ohs_x=$?;__ohs_in=0;"
-		"command printf '%s%s %d\\n' \"$__ohs_a\" \"$__ohs_b\" \"$__ohs_x\";"
-		"command printf '%s%s %d\\n' \"$__ohs_a\" \"$__ohs_b\" \"$__ohs_x\" >&2\n")) < 0)
+		";__ohs_run </dev/null 9<&-;__ohs_x=$?;__ohs_in=0;"
+		END_EXCHANGE("\"$__ohs_x\"", "") "\n")) < 0)
 		return rc;
 	return 0;
 }
@@ -666,7 +757,7 @@ int ohs_shell_run(ohs_exec_result **out, ohs_shell *sh, const char *command, lon
 	}
 	sh->restarted = 0;
 	sh->out[0].limit = sh->out[1].limit = sh->cap;
-	if ((rc = new_marker(sh->mark)) < 0 || (rc = build_line(sh, command)) < 0)
+	if ((rc = new_tokens(sh)) < 0 || (rc = build_line(sh, command)) < 0)
 		return rc;
 	start_matching(sh);
 	if ((rc = ohs__conn_send(sh->conn, sh->line.data, sh->line.len)) < 0) {
@@ -781,7 +872,7 @@ int ohs_shell_restart(ohs_shell *sh)
 
 int ohs_shell_close(ohs_shell *sh)
 {
-	static const char bye[] = "trap - EXIT; exit 0\n";
+	static const char bye[] = "\\trap - EXIT; \\exit 0\n";
 	long until;
 
 	if (!sh)

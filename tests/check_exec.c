@@ -16,6 +16,11 @@
 
 #include "internal.h"
 #include "client_int.h"
+#include "fakeengine.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <sys/sysmacros.h>
 
 /*
  * Every session of this run carries this label (value: check_exec-<pid of
@@ -746,7 +751,14 @@ START_TEST(test_files_directory)
 	ohs_exec_result_free(r);
 	mkpath("back");
 	p = ohs__sprintf("%s/back/", tmpdir);
-	ck_assert_ohs_ok(ohs_session_download(sess, "/tmp/tree", p));
+	{
+		size_t skipped = 9;
+
+		/* the relative symlink stays inside: kept when asked for */
+		ck_assert_ohs_ok(ohs_session_download_ex(sess, "/tmp/tree", p, OHS_DOWNLOAD_SYMLINKS,
+			&skipped));
+		ck_assert_uint_eq(skipped, 0);
+	}
 	free(p);
 	c = read_file("back/tree/sub/deeper/new", &len);
 	ck_assert_uint_eq(len, 5);
@@ -801,6 +813,409 @@ START_TEST(test_files_errors)
 }
 END_TEST
 
+/* ------------------------------------------------------------ download: hostile archives */
+
+/* Host path under tmpdir. */
+static char *tpath(const char *rel)
+{
+	return ohs__sprintf("%s/%s", tmpdir, rel);
+}
+
+/* lstat of tmpdir/rel: 0 when it exists (st filled), -1 when it does not. */
+static int tlstat(const char *rel, struct stat *st)
+{
+	char *p = tpath(rel);
+	int rc = lstat(p, st);
+
+	free(p);
+	return rc;
+}
+
+typedef struct {
+	const char *name;
+	unsigned type;           /* AE_IF* */
+	unsigned perm;
+	const char *symlink;
+	const char *hardlink;
+	long uid;
+	const char *data;
+} tar_member;
+
+/* A pax tar of the members, malloc'd. */
+static char *make_tar(const tar_member *m, size_t n, size_t *len)
+{
+	size_t cap = 1024 * 1024, i;
+	char *buf = malloc(cap);
+	struct archive *a = archive_write_new();
+
+	ck_assert_ptr_nonnull(buf);
+	archive_write_set_format_pax_restricted(a);
+	archive_write_set_bytes_in_last_block(a, 1);
+	ck_assert_int_eq(archive_write_open_memory(a, buf, cap, len), ARCHIVE_OK);
+	for (i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+		size_t dlen = m[i].data ? strlen(m[i].data) : 0;
+
+		archive_entry_set_pathname(e, m[i].name);
+		archive_entry_set_filetype(e, m[i].type);
+		archive_entry_set_perm(e, m[i].perm);
+		archive_entry_set_uid(e, m[i].uid);
+		archive_entry_set_gid(e, m[i].uid);
+		if (m[i].type == AE_IFCHR || m[i].type == AE_IFBLK)
+			archive_entry_set_rdev(e, makedev(7, 0));
+		if (m[i].symlink)
+			archive_entry_set_symlink(e, m[i].symlink);
+		if (m[i].hardlink)
+			archive_entry_set_hardlink(e, m[i].hardlink);
+		archive_entry_set_size(e, (la_int64_t)dlen);
+		ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
+		if (dlen)
+			ck_assert_int_eq(archive_write_data(a, m[i].data, dlen), (la_ssize_t)dlen);
+		archive_entry_free(e);
+	}
+	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	return buf;
+}
+
+#define FAKE_INSPECT "{\"Id\":\"fakeid\",\"Name\":\"/ohs-fake\",\"State\":{\"Running\":true}," \
+	"\"Config\":{\"Labels\":{\"org.ohsandbox.managed\":\"true\",\"org.ohsandbox.session\":\"0123abcd\"}}," \
+	"\"NetworkSettings\":{\"Ports\":{}}}"
+
+static fake_engine *fe;
+static ohs_client *fcli;
+static ohs_session *fsess;
+
+static void fake_setup(void)
+{
+	char *env[2];
+
+	strcpy(tmpdir, "/tmp/ohs-test-exec-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_ptr_nonnull(fe = fake_engine_start());
+	env[0] = ohs__sprintf("DOCKER_HOST=%s", fake_engine_host(fe));
+	env[1] = NULL;
+	ck_assert_ohs_ok(ohs_client_new(&fcli, (const char *const *)env));
+	free(env[0]);
+	fake_engine_add_body(fe, "GET /v1.41/containers/fakeid/json", 200, "application/json",
+		FAKE_INSPECT, (size_t)-1);
+	fake_engine_add_body(fe, "GET /v1.41/networks", 200, "application/json", "[]", 2);
+	ck_assert_ohs_ok(ohs_session_open(&fsess, fcli, "fakeid"));
+}
+
+static void fake_teardown(void)
+{
+	char *cmd = ohs__sprintf("rm -rf '%s'", tmpdir);
+
+	ohs_session_free(fsess);
+	fsess = NULL;
+	ohs_client_free(fcli);
+	fcli = NULL;
+	fake_engine_stop(fe);
+	fe = NULL;
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	free(cmd);
+}
+
+static void serve_tar(const tar_member *m, size_t n)
+{
+	size_t len;
+	char *tar = make_tar(m, n, &len);
+
+	fake_engine_add_body(fe, "GET /v1.41/containers/fakeid/archive", 200, "application/x-tar",
+		tar, len);
+	free(tar);
+}
+
+/* Nothing below tmpdir/d is anything but a regular file or directory
+ * without setuid/setgid/sticky bits, owned by us; returns the number seen. */
+static int only_plain(const char *rel)
+{
+	char *cmd = ohs__sprintf("find '%s/%s' ! -type f ! -type d -o -perm /7000 -o ! -user %ld",
+		tmpdir, rel, (long)getuid());
+	FILE *f = popen(cmd, "r");
+	char line[4096];
+	int bad = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		fprintf(stderr, "planted: %s", line);
+		bad++;
+	}
+	pclose(f);
+	free(cmd);
+	return bad;
+}
+
+static const tar_member hostile[] = {
+	{ "x", AE_IFDIR, 02777 | 01000, NULL, NULL, 4242, NULL },
+	{ "x/ok.txt", AE_IFREG, 0644, NULL, NULL, 4242, "fine\n" },
+	{ "x/suid", AE_IFREG, 04755, NULL, NULL, 0, "#!/bin/sh\n" },
+	{ "x/sgid", AE_IFREG, 02755, NULL, NULL, 0, "x" },
+	{ "x/chr", AE_IFCHR, 0666, NULL, NULL, 0, NULL },
+	{ "x/blk", AE_IFBLK, 0666, NULL, NULL, 0, NULL },
+	{ "x/fifo", AE_IFIFO, 0666, NULL, NULL, 0, NULL },
+	{ "x/abs", AE_IFLNK, 0777, "/etc/passwd", NULL, 0, NULL },
+	{ "x/esc", AE_IFLNK, 0777, "../../../etc/passwd", NULL, 0, NULL },
+	{ "x/esc2", AE_IFLNK, 0777, "../..", NULL, 0, NULL },
+	{ "x/self", AE_IFLNK, 0777, ".", NULL, 0, NULL },
+	{ "x/viaself", AE_IFLNK, 0777, "self/..", NULL, 0, NULL },
+	{ "x/rel", AE_IFLNK, 0777, "ok.txt", NULL, 0, NULL },
+	{ "x/up", AE_IFLNK, 0777, "../x/ok.txt", NULL, 0, NULL },
+	{ "x/hard", AE_IFREG, 0644, NULL, "x/ok.txt", 0, NULL },
+	{ "x/hardlink-to-link", AE_IFREG, 0644, NULL, "x/rel", 0, NULL },
+	{ "x/setgid-dir", AE_IFDIR, 02775, NULL, NULL, 0, NULL },
+	{ "x/setgid-dir/in", AE_IFREG, 06777, NULL, NULL, 1, "in" },
+};
+
+START_TEST(test_download_hostile_default)
+{
+	struct stat st;
+	size_t skipped = 99;
+	char *d = tpath("d");
+	mode_t um = umask(022);
+
+	serve_tar(hostile, OHS_ARRAY_SIZE(hostile));
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	ck_assert_ohs_ok(ohs_session_download_ex(fsess, "/x", d, 0, &skipped));
+	/* chr, blk, fifo, 7 symlinks, the hard link to a symlink (tar has no sockets) */
+	ck_assert_uint_eq(skipped, 11);
+	ck_assert_int_eq(only_plain("d"), 0);
+	ck_assert_int_eq(tlstat("d/x/ok.txt", &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0644);
+	ck_assert_int_eq(tlstat("d/x/suid", &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 07777, 0755);
+	ck_assert_int_eq(tlstat("d/x/sgid", &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0755);
+	ck_assert_int_eq(tlstat("d/x", &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 07000, 0);
+	ck_assert_uint_eq(st.st_uid, getuid());
+	ck_assert_int_eq(tlstat("d/x/setgid-dir", &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0755);
+	ck_assert_int_eq(tlstat("d/x/setgid-dir/in", &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0755);
+	ck_assert_int_eq(tlstat("d/x/hard", &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(st.st_nlink, 2);
+	ck_assert_int_ne(tlstat("d/x/chr", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/blk", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/fifo", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/abs", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/esc", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/rel", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/hardlink-to-link", &st), 0);
+
+	/* the plain call behaves the same (and counts nowhere) */
+	free(d);
+	d = tpath("d2");
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	ck_assert_ohs_ok(ohs_session_download(fsess, "/x", d));
+	ck_assert_int_eq(only_plain("d2"), 0);
+	ck_assert_int_eq(tlstat("d2/x/ok.txt", &st), 0);
+	free(d);
+	umask(um);
+}
+END_TEST
+
+START_TEST(test_download_hostile_symlinks_opt_in)
+{
+	struct stat st;
+	size_t skipped = 0;
+	char *d = tpath("d"), target[64] = {0}, *p;
+
+	serve_tar(hostile, OHS_ARRAY_SIZE(hostile));
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	ck_assert_ohs_ok(ohs_session_download_ex(fsess, "/x", d, OHS_DOWNLOAD_SYMLINKS, &skipped));
+	/* chr, blk, fifo, abs, esc, esc2, viaself, the hard link to a symlink */
+	ck_assert_uint_eq(skipped, 8);
+	ck_assert_int_eq(tlstat("d/x/rel", &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	p = tpath("d/x/rel");
+	ck_assert_int_gt(readlink(p, target, sizeof(target) - 1), 0);
+	ck_assert_str_eq(target, "ok.txt");
+	free(p);
+	ck_assert_int_eq(tlstat("d/x/up", &st), 0);
+	ck_assert_int_eq(tlstat("d/x/self", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/abs", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/esc", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/esc2", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/viaself", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/chr", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/fifo", &st), 0);
+	ck_assert_int_ne(tlstat("d/x/hardlink-to-link", &st), 0);
+
+	ck_assert_ohs_error(ohs_session_download_ex(fsess, "/x", d, 0x10, NULL), OHS_EINVAL,
+		"ohs_session_download_ex: unknown flags 0x10");
+	free(d);
+}
+END_TEST
+
+START_TEST(test_download_traversal_refused)
+{
+	static const tar_member dotdot[] = {
+		{ "x/../../escaped", AE_IFREG, 0644, NULL, NULL, 0, "no" },
+	};
+	static const tar_member hard_out[] = {
+		{ "x/h", AE_IFREG, 0644, NULL, "../../etc/passwd", 0, NULL },
+	};
+	struct stat st;
+	char *d = tpath("d");
+
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	serve_tar(dotdot, 1);
+	ck_assert_ohs_error(ohs_session_download(fsess, "/x", d), OHS_EIO,
+		"archive member \"x/../../escaped\" would be written outside");
+	ck_assert_int_ne(tlstat("escaped", &st), 0);
+	serve_tar(hard_out, 1);
+	ck_assert_ohs_error(ohs_session_download(fsess, "/x", d), OHS_EIO,
+		"archive member \"x/h\" would be written outside");
+	free(d);
+}
+END_TEST
+
+/* The transfer is cut in the middle of the tar: the transport's error is
+ * reported, not the tar reader's complaint about the short stream. */
+START_TEST(test_download_cut_reports_transport)
+{
+	static const tar_member big[] = {
+		{ "x", AE_IFREG, 0644, NULL, NULL, 0,
+		  "0123456789012345678901234567890123456789012345678901234567890123456789" },
+	};
+	size_t len;
+	char *tar = make_tar(big, 1, &len), *head;
+	char *d = tpath("d");
+	ohs__buf b = {0};
+
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	head = ohs__sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\n"
+		"Content-Length: %zu\r\n\r\n", len);
+	ck_assert_int_eq(ohs__buf_append(&b, head, strlen(head)), 0);
+	ck_assert_int_eq(ohs__buf_append(&b, tar, 700), 0);
+	fake_engine_add(fe, "GET /v1.41/containers/fakeid/archive", FAKE_REPLY_CLOSE, b.data, b.len);
+	ck_assert_ohs_error(ohs_session_download(fsess, "/x", d), OHS_EPROTOCOL,
+		"ohs_session_download: container path \"/x\" to");
+	ck_assert_ptr_null(strstr(ohs_error_last(), "tar stream"));
+	ohs__buf_clear(&b);
+	free(head);
+	free(tar);
+	free(d);
+}
+END_TEST
+
+/*
+ * W1 against the real engine: a root sandbox under the default profile
+ * makes a device node, a FIFO, a setuid binary, a setgid directory and
+ * symlinks out; the download plants none of them on the host.
+ */
+START_TEST(test_download_plants_nothing)
+{
+	ohs_exec_result *r;
+	struct stat st;
+	size_t skipped = 0;
+	char *d = tpath("back");
+
+	r = sh("set -e; mkdir -p /tmp/w1/sg; cd /tmp/w1; echo data > plain; "
+		"mknod disk b 7 0; mknod tty c 5 0; chmod 666 disk; mkfifo fifo; "
+		"cp /bin/busybox bb; chmod 4755 bb; chmod 2775 sg; chmod 1777 .; "
+		"ln -s /etc/passwd pw; ln -s ../../../../etc esc; ln -s plain rel; echo ok", NULL);
+	ck_assert_str_eq(ohs_exec_result_stdout(r, NULL), "ok\n");
+	ohs_exec_result_free(r);
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	ck_assert_ohs_ok(ohs_session_download_ex(sess, "/tmp/w1", d, 0, &skipped));
+	ck_assert_uint_eq(skipped, 6); /* disk, tty, fifo, pw, esc, rel */
+	ck_assert_int_eq(only_plain("back"), 0);
+	ck_assert_int_eq(tlstat("back/w1/bb", &st), 0);
+	ck_assert_int_eq(st.st_mode & 07000, 0);
+	ck_assert_int_eq(tlstat("back/w1/sg", &st), 0);
+	ck_assert_int_eq(st.st_mode & 07000, 0);
+	ck_assert_int_eq(tlstat("back/w1", &st), 0);
+	ck_assert_int_eq(st.st_mode & 07000, 0);
+	ck_assert_int_eq(tlstat("back/w1/plain", &st), 0);
+	ck_assert_int_ne(tlstat("back/w1/disk", &st), 0);
+	ck_assert_int_ne(tlstat("back/w1/tty", &st), 0);
+	ck_assert_int_ne(tlstat("back/w1/fifo", &st), 0);
+	ck_assert_int_ne(tlstat("back/w1/pw", &st), 0);
+	ck_assert_int_ne(tlstat("back/w1/esc", &st), 0);
+
+	/* with symlinks asked for: only the one that stays inside */
+	free(d);
+	d = tpath("back2");
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	ck_assert_ohs_ok(ohs_session_download_ex(sess, "/tmp/w1", d, OHS_DOWNLOAD_SYMLINKS, &skipped));
+	ck_assert_uint_eq(skipped, 5);
+	ck_assert_int_eq(tlstat("back2/w1/rel", &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_ne(tlstat("back2/w1/pw", &st), 0);
+	ck_assert_int_ne(tlstat("back2/w1/esc", &st), 0);
+	free(d);
+}
+END_TEST
+
+/*
+ * The same under both profiles, with what any sandbox user can make: a
+ * FIFO, a setuid/setgid file of its own, a sticky directory and symlinks
+ * out (device nodes too where the profile lets root keep CAP_MKNOD).
+ */
+static const char *const dl_profiles[] = { "default", "hardened" };
+
+START_TEST(test_download_plants_nothing_profiles)
+{
+	ohs_config *cfg = NULL;
+	ohs_policy *pol = NULL;
+	ohs_session *ps = NULL;
+	ohs_exec_result *r = NULL;
+	const char *cmd[] = { "sleep", "3600", NULL };
+	size_t skipped = 0;
+	struct stat st;
+	char *d;
+	int devs;
+
+	/* the fixture's client and tmpdir; a session of this profile */
+	ck_assert_ohs_ok(ohs_config_new(&cfg));
+	ck_assert_ohs_ok(ohs_config_set_image(cfg, ohs_test_image()));
+	ck_assert_ohs_ok(ohs_config_set_command(cfg, cmd));
+	ck_assert_ohs_ok(ohs_config_set_label(cfg, TEST_LABEL, run_label));
+	ck_assert_ohs_ok(ohs_policy_new(&pol, dl_profiles[_i], "enforce"));
+	ck_assert_ohs_ok(ohs_config_set_policy(cfg, pol));
+	ohs_policy_free(pol);
+	ck_assert_ohs_ok(ohs_session_create(&ps, client, cfg, NULL, NULL));
+	ohs_config_free(cfg);
+	ck_assert_ohs_ok(ohs_session_start(ps));
+
+	ck_assert_ohs_ok(ohs_session_exec_shell(&r, ps,
+		"set -e; mkdir -p /tmp/w1/sg; cd /tmp/w1; echo data > plain; mkfifo fifo; "
+		"cp /bin/busybox bb; chmod 4755 bb; chmod 2775 sg; chmod 1777 .; "
+		"ln -s /etc/passwd pw; ln -s ../../../../etc esc; "
+		"if mknod disk b 7 0 2>/dev/null; then echo dev; else echo nodev; fi", NULL));
+	ck_assert_int_eq(ohs_exec_result_exit_code(r), 0);
+	devs = !strcmp(ohs_exec_result_stdout(r, NULL), "dev\n");
+	ck_assert_msg(devs || !strcmp(ohs_exec_result_stdout(r, NULL), "nodev\n"), "setup: %s %s",
+		ohs_exec_result_stdout(r, NULL), ohs_exec_result_stderr(r, NULL));
+	ohs_exec_result_free(r);
+
+	d = tpath("back");
+	ck_assert_int_eq(mkdir(d, 0755), 0);
+	ck_assert_ohs_ok(ohs_session_download_ex(ps, "/tmp/w1", d, 0, &skipped));
+	ck_assert_uint_eq(skipped, (size_t)(3 + devs)); /* fifo, pw, esc (+ disk) */
+	ck_assert_int_eq(only_plain("back"), 0);
+	ck_assert_int_eq(tlstat("back/w1/bb", &st), 0);
+	ck_assert_int_eq(st.st_mode & 07000, 0);
+	ck_assert_int_eq(tlstat("back/w1/sg", &st), 0);
+	ck_assert_int_eq(st.st_mode & 07000, 0);
+	ck_assert_int_eq(tlstat("back/w1/plain", &st), 0);
+	ck_assert_int_ne(tlstat("back/w1/fifo", &st), 0);
+	ck_assert_int_ne(tlstat("back/w1/pw", &st), 0);
+	ck_assert_int_ne(tlstat("back/w1/disk", &st), 0);
+	free(d);
+
+	ohs_session_remove(ps);
+	ohs_session_free(ps);
+}
+END_TEST
+
 START_TEST(test_none_left)
 {
 	/* runs last in its own case: every earlier session was removed */
@@ -814,6 +1229,7 @@ int main(void)
 	TCase *unit = tcase_create("unit");
 	TCase *ex = tcase_create("exec");
 	TCase *files = tcase_create("files");
+	TCase *hostile_tc = tcase_create("download-fake");
 	TCase *last = tcase_create("cleanup");
 
 	tcase_add_test(unit, test_opts_valid);
@@ -823,6 +1239,13 @@ int main(void)
 	tcase_add_test(unit, test_result_null_safe);
 	tcase_add_test(unit, test_exec_bad_args);
 	suite_add_tcase(s, unit);
+
+	tcase_add_checked_fixture(hostile_tc, fake_setup, fake_teardown);
+	tcase_add_test(hostile_tc, test_download_hostile_default);
+	tcase_add_test(hostile_tc, test_download_hostile_symlinks_opt_in);
+	tcase_add_test(hostile_tc, test_download_traversal_refused);
+	tcase_add_test(hostile_tc, test_download_cut_reports_transport);
+	suite_add_tcase(s, hostile_tc);
 
 	snprintf(run_label, sizeof(run_label), "check_exec-%ld", (long)getpid());
 	if (getenv("OHS_EXEC_UNIT_ONLY") == NULL) {
@@ -849,6 +1272,9 @@ int main(void)
 		tcase_add_test(files, test_files_roundtrip_5mb);
 		tcase_add_test(files, test_files_directory);
 		tcase_add_test(files, test_files_errors);
+		tcase_add_test(files, test_download_plants_nothing);
+		tcase_add_loop_test(files, test_download_plants_nothing_profiles, 0,
+			(int)OHS_ARRAY_SIZE(dl_profiles));
 		suite_add_tcase(s, files);
 
 		tcase_add_test(last, test_none_left);

@@ -172,8 +172,27 @@ OHS_EXTERN(int) ohs_session_logs(ohs_session *s, int tail, ohs_output_cb cb, voi
 /** Copy a local file or directory into container directory `dest_dir` (streamed tar). */
 OHS_EXTERN(int) ohs_session_upload(ohs_session *s, const char *local_path, const char *dest_dir);
 
-/** Copy container path `src` into local directory `dest_dir` (streamed tar). */
+/**
+ * Copy container path `src` into local directory `dest_dir` (streamed tar).
+ * Only regular files and directories are written, with the permission bits
+ * & 0777 (less the umask; never setuid, setgid or sticky) and owned by the
+ * caller; everything else is skipped: see ohs_session_download_ex().
+ */
 OHS_EXTERN(int) ohs_session_download(ohs_session *s, const char *src, const char *dest_dir);
+
+/** Flags for ohs_session_download_ex(). */
+#define OHS_DOWNLOAD_SYMLINKS 1u  /* keep relative symlinks whose target stays inside dest_dir */
+
+/**
+ * ohs_session_download() with `flags` (OHS_DOWNLOAD_*, 0 for none).
+ * *skipped (may be NULL) receives the number of archive members that were
+ * not written: device nodes, FIFOs, sockets, symlinks (without
+ * OHS_DOWNLOAD_SYMLINKS, or when absolute or leading outside dest_dir) and
+ * other special members.  A member whose name leads outside dest_dir is an
+ * error, not a skip.
+ */
+OHS_EXTERN(int) ohs_session_download_ex(ohs_session *s, const char *src, const char *dest_dir,
+	unsigned flags, size_t *skipped);
 
 /* ------------------------------------------------------------ listing and reaping */
 

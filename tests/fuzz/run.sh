@@ -30,7 +30,7 @@ JOBS=${OHS_FUZZ_JOBS:-1}
 OUT=$BLD/tests/fuzz
 OBJ=$OUT/obj
 
-ALL_TARGETS="fuzz_volumes fuzz_env fuzz_networks fuzz_demux fuzz_json fuzz_engine fuzz_cli fuzz_policy fuzz_merge"
+ALL_TARGETS="fuzz_volumes fuzz_env fuzz_networks fuzz_demux fuzz_json fuzz_engine fuzz_cli fuzz_policy fuzz_merge fuzz_download"
 TARGETS=${*:-$ALL_TARGETS}
 
 if ! command -v "$CC" >/dev/null 2>&1; then
