@@ -294,7 +294,7 @@ int ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb, void *payl
 		const char *sid = ohs__label(labels, OHS_LABEL_NETWORK);
 		const char *name = json_string_value(json_object_get(n, "Name"));
 		const char *id = json_string_value(json_object_get(n, "Id"));
-		const char *why;
+		const char *why, *not_ours;
 		ohs__owner_verdict v;
 		int in_use = 0;
 		size_t j;
@@ -309,8 +309,14 @@ int ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb, void *payl
 		json_array_foreach(list, j, c) {
 			const char *csid = ohs__label(json_object_get(c, "Labels"), OHS_LABEL_SESSION);
 
-			if (csid && strcmp(csid, sid) == 0 &&
-					!in_set(&gone, json_string_value(json_object_get(c, "Id")))) {
+			if (!csid || strcmp(csid, sid) != 0 ||
+					in_set(&gone, json_string_value(json_object_get(c, "Id"))))
+				continue;
+			/* (a container run from a commit of the session's sandbox
+			 * carries its session label and is not the session's) */
+			if ((rc = is_our_sandbox(client, c, images, &not_ours)) < 0)
+				goto out;
+			if (rc > 0) {
 				in_use = 1;
 				break;
 			}
