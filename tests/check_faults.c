@@ -486,18 +486,21 @@ START_TEST(test_fake_reap_refuses)
 	 * DELETE for any of them (every DELETE is answered 500, and the run
 	 * succeeds); a genuine dead owner's sandbox and network are the control */
 	static const char *bad_pids[] = { "abc", "-5", "0", "99999999999", "12 ", "", "+7", "007", "0x10", NULL };
-	fake_engine *fe = fake_engine_start();
+	fake_engine *fe;
 	ohs__host_id me;
 	ohs_client *c;
-	json_t *list = json_array(), *nets = json_array(), *l, *img;
+	json_t *list, *nets, *l, *img;
 	char dead[32], *seen = NULL, *ps = NULL, id[32], sid[40];
 	size_t removed = 99, i;
 
+	snprintf(dead, sizeof(dead), "%ld", dead_pid()); /* (the fork before anything is allocated) */
+	fe = fake_engine_start();
 	ck_assert_ptr_nonnull(fe);
 	ohs__host_id_get(&me);
 	ck_assert_msg(me.machine[0] && me.boot[0] && me.pidns[0], "host identity unknown");
-	snprintf(dead, sizeof(dead), "%ld", dead_pid());
 	c = client_for(fake_engine_host(fe));
+	list = json_array();
+	nets = json_array();
 
 	/* (A) 0.1.0 labels: host name only, dead owner */
 	l = our_labels(&me, SID("000a"), dead);
