@@ -1,23 +1,37 @@
 /*
  * reap: find this library's sandboxes by label, list them, and remove the
- * ones whose owner process is gone from this host (with the networks the
- * library created for them).
+ * ones whose owner process is certainly gone (with the networks the
+ * library created for them, once nothing is attached to them).
+ *
+ * A container is one of our sandboxes only when its name is the one the
+ * library gives ("ohs-" or "ohs-keep-" + the first 12 digits of its
+ * session id) and its image does not carry the same session label (a
+ * `docker commit` of a sandbox bakes the labels into the image, and every
+ * container run from it inherits them).  Owners are judged by
+ * ohs__owner_judge() from the machine id, boot id and pid namespace.
  */
 #include "internal.h"
 #include "session_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-/* GET `what` list filtered by one label (`label` "key" or "key=value"). */
-static int list_by_label(ohs_client *c, const char *kind, const char *label,
+/* GET `what` list filtered by one filter (`key` "label"/"network", `value`). */
+static int list_filtered(ohs_client *c, const char *kind, const char *key, const char *value,
 	json_t **out, const char *what)
 {
+	json_t *f;
 	char *filter, *e, *path;
 	int rc;
 
 	*out = NULL;
-	if (!(filter = ohs__sprintf("{\"label\":[\"%s\"]}", label)))
+	if (!(f = json_pack("{s:[s]}", key, value)))
+		return ohs__error_oom();
+	filter = json_dumps(f, JSON_COMPACT);
+	json_decref(f);
+	if (!filter)
 		return ohs__error_oom();
 	e = ohs__client_escape(filter);
 	free(filter);
@@ -53,38 +67,211 @@ static int label_is_true(json_t *labels, const char *key)
 	return v && strcmp(v, "true") == 0;
 }
 
-
-int ohs_reap(ohs_client *client, unsigned flags, size_t *removed)
+static int is_session_id(const char *s)
 {
-	json_t *list = NULL, *c, *nets = NULL, *n;
-	char host[256];
+	size_t i;
+
+	if (!s || strlen(s) != 32)
+		return 0;
+	for (i = 0; i < 32; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/*
+ * Whether list entry `c` is a sandbox this library made: 1 yes, 0 no (*why
+ * says why not), <0 only on OOM.  `images` caches image labels by image id.
+ */
+static int is_our_sandbox(ohs_client *client, json_t *c, json_t *images, const char **why)
+{
+	json_t *labels = json_object_get(c, "Labels"), *img_labels, *info = NULL;
+	const char *sid = ohs__label(labels, OHS_LABEL_SESSION);
+	const char *name = first_name(c);
+	const char *image = json_string_value(json_object_get(c, "ImageID"));
+	const char *isid;
+	size_t plen;
+	char *path;
+	int rc;
+
+	if (!json_string_value(json_object_get(c, "Id"))) {
+		*why = "no container id";
+		return 0;
+	}
+	if (!is_session_id(sid)) {
+		*why = "session label is not 32 hex digits";
+		return 0;
+	}
+	plen = strncmp(name, OHS_KEEP_PREFIX, strlen(OHS_KEEP_PREFIX)) == 0 ? strlen(OHS_KEEP_PREFIX) :
+		strncmp(name, OHS_NAME_PREFIX, strlen(OHS_NAME_PREFIX)) == 0 ? strlen(OHS_NAME_PREFIX) : 0;
+	if (!plen || strlen(name + plen) != 12 || strncmp(name + plen, sid, 12) != 0) {
+		*why = "name is not ohs-/ohs-keep- and its session id";
+		return 0;
+	}
+	if (!image || !*image) {
+		*why = "no image id to compare the labels with";
+		return 0;
+	}
+	if (!(img_labels = json_object_get(images, image))) {
+		if (!(path = ohs__client_path("/images/", image, "/json")))
+			return OHS_ENOMEM;
+		rc = ohs__client_json(client, "GET", path, NULL, &info, "inspect image");
+		free(path);
+		if (rc == OHS_ENOMEM)
+			return rc;
+		img_labels = rc < 0 ? json_string("?") : /* cannot tell */
+			json_incref(json_object_get(json_object_get(info, "Config"), "Labels"));
+		json_decref(info);
+		if (!img_labels)
+			img_labels = json_null();
+		if (json_object_set_new(images, image, img_labels) < 0)
+			return ohs__error_oom();
+	}
+	if (json_is_string(img_labels)) {
+		*why = "its image cannot be inspected";
+		return 0;
+	}
+	isid = ohs__label(img_labels, OHS_LABEL_SESSION);
+	if (isid && strcmp(isid, sid) == 0) {
+		*why = "labels inherited from its image (docker commit of a sandbox)";
+		return 0;
+	}
+	return 1;
+}
+
+/* "2026-12-02T12:40:28.123456789Z" or "...+01:00" to seconds; 0 unknown. */
+static long long parse_rfc3339(const char *s)
+{
+	struct tm tm;
+	int off_h = 0, off_m = 0, n = 0;
+	char sign;
+	time_t t;
+
+	if (!s)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			&tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
+		return 0;
+	s += n;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return 0;
+	if (*s == 'Z')
+		return (long long)t;
+	if (sscanf(s, "%c%2d:%2d", &sign, &off_h, &off_m) != 3 || (sign != '+' && sign != '-'))
+		return 0;
+	return (long long)t - (sign == '+' ? 1 : -1) * (off_h * 3600LL + off_m * 60LL);
+}
+
+static int in_set(const ohs__strvec *set, const char *id)
+{
+	const char *s;
+	size_t i;
+
+	for (i = 0; id && (s = ohs__strvec_at(set, i)); i++)
+		if (strcmp(s, id) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether network `name` still has a container attached that is not in
+ * `gone`: running ones appear in the network's Containers, stopped ones
+ * only in a container list filtered by network.  1 attached, 0 not, <0
+ * the engine could not tell (the network is then left alone).
+ */
+static int network_attached(ohs_client *client, const char *name, const ohs__strvec *gone)
+{
+	json_t *info = NULL, *list = NULL, *c;
+	const char *key;
+	char *path;
+	size_t i;
+	int rc, attached = 0;
+
+	if (!(path = ohs__client_path("/networks/", name, NULL)))
+		return OHS_ENOMEM;
+	rc = ohs__client_json(client, "GET", path, NULL, &info, "inspect network");
+	free(path);
+	if (rc < 0)
+		return rc;
+	json_object_foreach(json_object_get(info, "Containers"), key, c)
+		if (!in_set(gone, key))
+			attached = 1;
+	json_decref(info);
+	if (attached)
+		return 1;
+	if ((rc = list_filtered(client, "/containers/json?all=1", "network", name, &list,
+			"list the network's containers")) < 0)
+		return rc;
+	json_array_foreach(list, i, c)
+		if (!in_set(gone, json_string_value(json_object_get(c, "Id"))))
+			attached = 1;
+	json_decref(list);
+	return attached;
+}
+
+/* Verdicts for which this machine's OHS_REAP_ALL may remove. */
+static int this_machine(ohs__owner_verdict v)
+{
+	return v != OHS__OWNER_FOREIGN;
+}
+
+int ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb, void *payload,
+	size_t *removed)
+{
+	json_t *list = NULL, *c, *nets = NULL, *n, *images = NULL;
+	ohs__strvec gone = { 0 };
+	ohs__host_id me;
 	size_t i, count = 0;
-	int rc, first_err = 0;
+	int rc, first_err = 0, dry = (flags & OHS_REAP_DRY_RUN) != 0;
+	int all = (flags & OHS_REAP_ALL) != 0;
+	char reason[256];
 
 	if (removed)
 		*removed = 0;
 	if (!client)
 		return ohs__error_set(OHS_EINVAL, "ohs_reap: client is NULL");
-	if (flags & ~OHS_REAP_ALL)
-		return ohs__error_set(OHS_EINVAL, "ohs_reap: unknown flags 0x%x (expected 0 or OHS_REAP_ALL)",
-			flags & ~OHS_REAP_ALL);
-	ohs__hostname(host, sizeof(host));
+	if (flags & ~(OHS_REAP_ALL | OHS_REAP_DRY_RUN))
+		return ohs__error_set(OHS_EINVAL, "ohs_reap: unknown flags 0x%x "
+			"(expected OHS_REAP_ALL and/or OHS_REAP_DRY_RUN)",
+			flags & ~(OHS_REAP_ALL | OHS_REAP_DRY_RUN));
+	ohs__host_id_get(&me);
+	if (!(images = json_object()))
+		return ohs__error_oom();
 
-	rc = list_by_label(client, "/containers/json?all=1", OHS_LABEL_MANAGED "=true", &list,
+	rc = list_filtered(client, "/containers/json?all=1", "label", OHS_LABEL_MANAGED "=true", &list,
 		"list sandboxes");
 	if (rc < 0)
-		return rc;
+		goto out;
 	json_array_foreach(list, i, c) {
 		json_t *labels = json_object_get(c, "Labels");
-		const char *h = ohs__label(labels, OHS_LABEL_HOST);
 		const char *id = json_string_value(json_object_get(c, "Id"));
-		int kept = ohs__name_is_kept(first_name(c)) || label_is_true(labels, OHS_LABEL_KEEP);
+		const char *name = first_name(c), *why;
+		ohs__owner_verdict v;
+		int kept = ohs__name_is_kept(name) || label_is_true(labels, OHS_LABEL_KEEP);
 
-		if (!id || !h || strcmp(h, host) != 0)
-			continue; /* another host's: never ours to judge */
-		if (!(flags & OHS_REAP_ALL) && (kept || ohs__owner_alive(labels)))
+		if ((rc = is_our_sandbox(client, c, images, &why)) < 0)
+			goto out;
+		if (rc == 0)
+			continue; /* not a sandbox of this library */
+		v = ohs__owner_judge(labels, &me, json_integer_value(json_object_get(c, "Created")), &why);
+		if (all ? !this_machine(v) : (v != OHS__OWNER_GONE || kept))
 			continue;
-		if ((rc = ohs__container_remove(client, id)) < 0) {
+		snprintf(reason, sizeof(reason), "%s%s", all ? "--all: " : "", why);
+		if (cb && cb("container", id, name, reason, payload) != 0) {
+			rc = ohs__error_set(OHS_ERROR, "ohs_reap_each: cancelled by the callback");
+			goto out;
+		}
+		if ((rc = ohs__strvec_push(&gone, id)) < 0)
+			goto out;
+		if (!dry && (rc = ohs__container_remove(client, id)) < 0) {
+			if (rc == OHS_ENOMEM)
+				goto out;
 			if (!first_err)
 				first_err = rc;
 			continue;
@@ -94,48 +281,72 @@ int ohs_reap(ohs_client *client, unsigned flags, size_t *removed)
 	json_decref(list);
 	list = NULL;
 
-	/* networks the library created whose session has no container left */
-	rc = list_by_label(client, "/containers/json?all=1", OHS_LABEL_MANAGED "=true", &list,
+	/* networks the library created whose session has no container left
+	 * and to which no container at all is attached */
+	rc = list_filtered(client, "/containers/json?all=1", "label", OHS_LABEL_MANAGED "=true", &list,
 		"list sandboxes");
 	if (rc == 0)
-		rc = list_by_label(client, "/networks", OHS_LABEL_NETWORK, &nets, "list networks");
-	if (rc < 0) {
-		json_decref(list);
-		if (removed)
-			*removed = count;
-		return rc;
-	}
+		rc = list_filtered(client, "/networks", "label", OHS_LABEL_NETWORK, &nets, "list networks");
+	if (rc < 0)
+		goto out;
 	json_array_foreach(nets, i, n) {
 		json_t *labels = json_object_get(n, "Labels");
 		const char *sid = ohs__label(labels, OHS_LABEL_NETWORK);
-		const char *h = ohs__label(labels, OHS_LABEL_HOST);
 		const char *name = json_string_value(json_object_get(n, "Name"));
+		const char *id = json_string_value(json_object_get(n, "Id"));
+		const char *why, *not_ours;
+		ohs__owner_verdict v;
 		int in_use = 0;
 		size_t j;
 
-		if (!sid || !name || !h || strcmp(h, host) != 0)
+		if (!sid || !name)
+			continue;
+		v = ohs__owner_judge(labels, &me, parse_rfc3339(json_string_value(json_object_get(n, "Created"))),
+			&why);
+		/* a live owner may be between creating the network and the container */
+		if (all ? !this_machine(v) : v != OHS__OWNER_GONE)
 			continue;
 		json_array_foreach(list, j, c) {
 			const char *csid = ohs__label(json_object_get(c, "Labels"), OHS_LABEL_SESSION);
 
-			if (csid && strcmp(csid, sid) == 0) {
+			if (!csid || strcmp(csid, sid) != 0 ||
+					in_set(&gone, json_string_value(json_object_get(c, "Id"))))
+				continue;
+			/* (a container run from a commit of the session's sandbox
+			 * carries its session label and is not the session's) */
+			if ((rc = is_our_sandbox(client, c, images, &not_ours)) < 0)
+				goto out;
+			if (rc > 0) {
 				in_use = 1;
 				break;
 			}
 		}
-		/* a live owner may be between creating the network and the container */
-		if (in_use || (!(flags & OHS_REAP_ALL) && ohs__owner_alive(labels)))
+		if (in_use)
+			continue;
+		if ((rc = network_attached(client, name, &gone)) == OHS_ENOMEM)
+			goto out;
+		if (rc != 0)
+			continue; /* attached, or the engine cannot tell: leave it */
+		snprintf(reason, sizeof(reason), "%sno container attached; %s", all ? "--all: " : "", why);
+		if (cb && cb("network", id ? id : "", name, reason, payload) != 0) {
+			rc = ohs__error_set(OHS_ERROR, "ohs_reap_each: cancelled by the callback");
+			goto out;
+		}
+		if (dry)
 			continue;
 		rc = ohs__network_remove(client, name);
 		if (rc == OHS_ENOMEM)
-			break;
-		/* in use by another sandbox: not an error */
+			goto out;
+		/* attached meanwhile: not an error */
 		if (rc < 0 && rc != OHS_ECONFLICT && rc != OHS_EPERM && !first_err)
 			first_err = rc;
-		rc = 0;
 	}
+	rc = 0;
+out:
 	json_decref(nets);
 	json_decref(list);
+	json_decref(images);
+	ohs__strvec_clear(&gone);
 	if (removed)
 		*removed = count;
 	if (rc < 0)
@@ -143,10 +354,15 @@ int ohs_reap(ohs_client *client, unsigned flags, size_t *removed)
 	return first_err;
 }
 
+int ohs_reap(ohs_client *client, unsigned flags, size_t *removed)
+{
+	return ohs_reap_each(client, flags, NULL, NULL, removed);
+}
+
 int ohs_session_list(char **json_out, ohs_client *client)
 {
-	json_t *list = NULL, *c, *arr = NULL;
-	char host[256];
+	json_t *list = NULL, *c, *arr = NULL, *images = NULL;
+	ohs__host_id me;
 	size_t i;
 	int rc;
 
@@ -155,12 +371,12 @@ int ohs_session_list(char **json_out, ohs_client *client)
 	*json_out = NULL;
 	if (!client)
 		return ohs__error_set(OHS_EINVAL, "ohs_session_list: client is NULL");
-	ohs__hostname(host, sizeof(host));
-	rc = list_by_label(client, "/containers/json?all=1", OHS_LABEL_MANAGED "=true", &list,
+	ohs__host_id_get(&me);
+	rc = list_filtered(client, "/containers/json?all=1", "label", OHS_LABEL_MANAGED "=true", &list,
 		"list sandboxes");
 	if (rc < 0)
 		return rc;
-	if (!(arr = json_array()))
+	if (!(arr = json_array()) || !(images = json_object()))
 		goto oom;
 	json_array_foreach(list, i, c) {
 		json_t *labels = json_object_get(c, "Labels"), *o;
@@ -171,14 +387,21 @@ int ohs_session_list(char **json_out, ohs_client *client)
 		const char *image = json_string_value(json_object_get(c, "Image"));
 		const char *state = json_string_value(json_object_get(c, "State"));
 		const char *sid = ohs__label(labels, OHS_LABEL_SESSION);
+		const char *why;
 		json_t *alive = json_null();
+		ohs__owner_verdict v;
 
+		if ((rc = is_our_sandbox(client, c, images, &why)) < 0)
+			goto fail;
+		if (rc == 0)
+			continue;
 		/* Podman names an unqualified local image localhost/NAME */
 		if (image && ohs__client_is_podman(client) && strncmp(image, "localhost/", 10) == 0)
 			image += 10;
 
-		if (h && strcmp(h, host) == 0)
-			alive = json_boolean(ohs__owner_alive(labels));
+		v = ohs__owner_judge(labels, &me, json_integer_value(json_object_get(c, "Created")), &why);
+		if (v == OHS__OWNER_ALIVE || v == OHS__OWNER_GONE)
+			alive = json_boolean(v == OHS__OWNER_ALIVE);
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:b, s:I}",
 			"id", id ? id : "",
 			"name", name,
@@ -194,13 +417,17 @@ int ohs_session_list(char **json_out, ohs_client *client)
 			goto oom;
 	}
 	json_decref(list);
+	json_decref(images);
 	*json_out = json_dumps(arr, JSON_COMPACT);
 	json_decref(arr);
 	if (!*json_out)
 		return ohs__error_oom();
 	return 0;
 oom:
+	rc = ohs__error_oom();
+fail:
 	json_decref(list);
 	json_decref(arr);
-	return ohs__error_oom();
+	json_decref(images);
+	return rc;
 }

@@ -100,34 +100,166 @@ void ohs__hostname(char *buf, size_t len)
 	buf[len - 1] = '\0';
 }
 
+/* First line of `path` into buf, kept only when it is `len` characters of
+ * [0-9a-f-] (the machine id and the boot id); else "". */
+static void read_id_file(const char *path, char *buf, size_t len)
+{
+	char tmp[64];
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	buf[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, tmp, sizeof(tmp) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	tmp[n] = '\0';
+	tmp[strcspn(tmp, "\n")] = '\0';
+	if (strlen(tmp) != len - 1)
+		return;
+	for (i = 0; tmp[i]; i++)
+		if (!((tmp[i] >= '0' && tmp[i] <= '9') || (tmp[i] >= 'a' && tmp[i] <= 'f') || tmp[i] == '-'))
+			return;
+	memcpy(buf, tmp, len);
+}
+
+void ohs__host_id_get(ohs__host_id *h)
+{
+	struct stat st;
+	FILE *f;
+	char line[256];
+
+	memset(h, 0, sizeof(*h));
+	read_id_file("/etc/machine-id", h->machine, sizeof(h->machine));
+	if (!h->machine[0])
+		read_id_file("/var/lib/dbus/machine-id", h->machine, sizeof(h->machine));
+	read_id_file("/proc/sys/kernel/random/boot_id", h->boot, sizeof(h->boot));
+	if (stat("/proc/self/ns/pid", &st) == 0)
+		snprintf(h->pidns, sizeof(h->pidns), "%llu", (unsigned long long)st.st_ino);
+	ohs__hostname(h->host, sizeof(h->host));
+	if ((f = fopen("/proc/stat", "re"))) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "btime %lld", &h->btime) == 1)
+				break;
+		fclose(f);
+	}
+}
+
 const char *ohs__label(json_t *labels, const char *key)
 {
 	return json_is_object(labels) ? json_string_value(json_object_get(labels, key)) : NULL;
 }
 
-int ohs__owner_alive(json_t *labels)
+/* A decimal label without sign, spaces or leading zeros, at most `max`. */
+static int parse_label_num(const char *s, unsigned long long max, unsigned long long *out)
 {
+	unsigned long long v = 0;
+	const char *p;
+
+	if (!s || !*s || (s[0] == '0' && s[1]) || strlen(s) > 20)
+		return -1;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		if (v > (max - (unsigned long long)(*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+#define PID_MAX_LIMIT_ 4194304ull /* the kernel's PID_MAX_LIMIT on 64-bit */
+
+ohs__owner_verdict ohs__owner_judge(json_t *labels, const ohs__host_id *me,
+	long long created, const char **why)
+{
+	const char *machine = ohs__label(labels, OHS_LABEL_MACHINE);
+	const char *boot = ohs__label(labels, OHS_LABEL_BOOT);
+	const char *pidns = ohs__label(labels, OHS_LABEL_PIDNS);
+	const char *host = ohs__label(labels, OHS_LABEL_HOST);
 	const char *pid_s = ohs__label(labels, OHS_LABEL_OWNER_PID);
 	const char *start_s = ohs__label(labels, OHS_LABEL_OWNER_START);
-	unsigned long long start, want;
-	char *end;
-	long pid;
+	unsigned long long pid, want = 0, start;
+	const char *dummy;
+	int rc;
 
-	if (!pid_s)
-		return 0;
-	errno = 0;
-	pid = strtol(pid_s, &end, 10);
-	if (errno || *end || pid <= 0)
-		return 0;
-	if (ohs__proc_starttime((pid_t)pid, &start) < 0)
-		return 0; /* no such process */
-	if (!start_s)
-		return 1; /* cannot tell pid reuse apart: assume alive */
-	errno = 0;
-	want = strtoull(start_s, &end, 10);
-	if (errno || *end)
-		return 1;
-	return start == want;
+	if (!why)
+		why = &dummy;
+	if (!machine) {
+		/* 0.1.0 labels: only a host name, which does not identify a host */
+		*why = "made by libohsandbox 0.1.0 (no machine id label)";
+		return host && me->host[0] && strcmp(host, me->host) == 0 ? OHS__OWNER_OLD : OHS__OWNER_FOREIGN;
+	}
+	if (!me->machine[0] || !me->boot[0] || !me->pidns[0] || !machine[0]) {
+		*why = "machine id, boot id or pid namespace unknown (here or at create)";
+		return OHS__OWNER_FOREIGN;
+	}
+	if (strcmp(machine, me->machine) != 0) {
+		*why = "made on another machine";
+		return OHS__OWNER_FOREIGN;
+	}
+	if (!boot || !pidns) {
+		*why = "owner label without boot id or pid namespace";
+		return OHS__OWNER_UNKNOWN;
+	}
+	if (strcmp(boot, me->boot) != 0) {
+		/* no process survives a reboot, but a machine id can be cloned:
+		 * only a sandbox made before this boot began is judged */
+		if (me->btime > 0 && created > 0 && created < me->btime) {
+			*why = "owner's boot of this machine has ended";
+			return OHS__OWNER_GONE;
+		}
+		*why = "owner in another boot, sandbox made after this boot began (cloned machine id?)";
+		return OHS__OWNER_UNKNOWN;
+	}
+	if (strcmp(pidns, me->pidns) != 0) {
+		*why = "owner in another pid namespace";
+		return OHS__OWNER_OTHER_NS;
+	}
+	if (parse_label_num(pid_s, PID_MAX_LIMIT_, &pid) < 0 || pid == 0) {
+		*why = "owner pid label is not a process id";
+		return OHS__OWNER_UNKNOWN;
+	}
+	if (pid == 1) {
+		/* pid 1 lives as long as its namespace: a pid-1 owner that
+		 * looks gone means the labels do not describe this namespace */
+		*why = "owner is pid 1";
+		return OHS__OWNER_UNKNOWN;
+	}
+	if (start_s && parse_label_num(start_s, ~0ull, &want) < 0) {
+		*why = "owner start-time label is not a number";
+		return OHS__OWNER_UNKNOWN;
+	}
+	if ((rc = ohs__proc_starttime((pid_t)pid, &start)) < 0) {
+		if (rc != OHS_ENOTFOUND) {
+			*why = "owner process cannot be read";
+			return OHS__OWNER_UNKNOWN;
+		}
+		*why = "owner process is gone";
+		return OHS__OWNER_GONE;
+	}
+	if (!start_s || want == 0) {
+		*why = "owner process exists (no start time to tell pid reuse)";
+		return OHS__OWNER_ALIVE;
+	}
+	if (start != want) {
+		*why = "owner pid reused by another process";
+		return OHS__OWNER_GONE;
+	}
+	*why = "owner process is alive";
+	return OHS__OWNER_ALIVE;
+}
+
+int ohs__owner_alive(json_t *labels)
+{
+	ohs__host_id me;
+
+	ohs__host_id_get(&me);
+	return ohs__owner_judge(labels, &me, 0, NULL) != OHS__OWNER_GONE;
 }
 
 int ohs__name_is_kept(const char *name)
@@ -439,6 +571,7 @@ static int missing_network_error(ohs_client *c, const char *name)
 
 static int add_owner_labels(json_t *labels, const char *sid)
 {
+	ohs__host_id me;
 	char buf[256];
 	unsigned long long start = 0;
 	int rc;
@@ -454,8 +587,14 @@ static int add_owner_labels(json_t *labels, const char *sid)
 	snprintf(buf, sizeof(buf), "%llu", start);
 	if ((rc = set_label(labels, OHS_LABEL_OWNER_START, buf)) < 0)
 		return rc;
-	ohs__hostname(buf, sizeof(buf));
-	return set_label(labels, OHS_LABEL_HOST, buf);
+	ohs__host_id_get(&me);
+	/* recorded even when empty: "" (unknown) is never judged, and a
+	 * missing label means 0.1.0 */
+	if ((rc = set_label(labels, OHS_LABEL_MACHINE, me.machine)) < 0 ||
+			(rc = set_label(labels, OHS_LABEL_BOOT, me.boot)) < 0 ||
+			(rc = set_label(labels, OHS_LABEL_PIDNS, me.pidns)) < 0)
+		return rc;
+	return set_label(labels, OHS_LABEL_HOST, me.host);
 }
 
 static int create_network(ohs_session *s, const char *name, int internal)

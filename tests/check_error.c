@@ -37,6 +37,7 @@ START_TEST(test_codes_are_stable)
 	ck_assert_int_eq(OHS_MODE_ENFORCE, 0);
 	ck_assert_int_eq(OHS_MODE_WARN, 1);
 	ck_assert_int_eq(OHS_REAP_ALL, 1);
+	ck_assert_int_eq(OHS_REAP_DRY_RUN, 2);
 	ck_assert_int_eq(OHS_POOL_MAX_SIZE, 256);
 }
 END_TEST

@@ -419,6 +419,204 @@ START_TEST(test_fake_exec_faults)
 }
 END_TEST
 
+/* ------------------------------------------------------------ fake engine: what reap must not remove */
+
+/* A pid that no process has (a reaped child's). */
+static long dead_pid(void)
+{
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return (long)pid;
+}
+
+/* The labels of a sandbox made here by owner `pid_s` (start "1"), session `sid`. */
+static json_t *our_labels(const ohs__host_id *me, const char *sid, const char *pid_s)
+{
+	json_t *l = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		OHS_LABEL_MANAGED, "true", OHS_LABEL_SESSION, sid, OHS_LABEL_OWNER_PID, pid_s,
+		OHS_LABEL_OWNER_START, "1", OHS_LABEL_HOST, me->host, OHS_LABEL_MACHINE, me->machine,
+		OHS_LABEL_BOOT, me->boot, OHS_LABEL_PIDNS, me->pidns, OHS_LABEL_KEEP, "false");
+
+	ck_assert_ptr_nonnull(l);
+	return l;
+}
+
+/* Append a container list entry; the name is ohs-<sid12> unless `name`. */
+static void fake_container(json_t *list, const char *id, const char *name, const char *image,
+	json_t *labels)
+{
+	const char *sid = ohs__label(labels, OHS_LABEL_SESSION);
+	char *n = name ? ohs__sprintf("/%s", name) : ohs__sprintf("/ohs-%.12s", sid ? sid : "");
+
+	ck_assert_int_eq(json_array_append_new(list, json_pack("{s:s, s:[s], s:s, s:s, s:I, s:s, s:o}",
+		"Id", id, "Names", n, "Image", "ohs-test:latest", "ImageID", image,
+		"Created", (json_int_t)time(NULL), "State", "exited", "Labels", labels)), 0);
+	free(n);
+}
+
+static void fake_json(fake_engine *fe, const char *match, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT);
+
+	fake_engine_add_body(fe, match, 200, "application/json", s, (size_t)-1);
+	free(s);
+}
+
+static int count_reap(const char *kind, const char *id, const char *name, const char *reason,
+	void *payload)
+{
+	char **seen = payload, *old = *seen;
+
+	*seen = ohs__sprintf("%s%s %s %s: %s\n", old ? old : "", kind, name, id, reason);
+	free(old);
+	return 0;
+}
+
+#define SID(c) "5e55" c "000000000000000000000000"   /* 32 hex digits */
+
+START_TEST(test_fake_reap_refuses)
+{
+	/* review W3 (A)(B)(H)(I), the inherited labels of R-live and a network a
+	 * stopped container still uses: ohs_reap without OHS_REAP_ALL issues no
+	 * DELETE for any of them (every DELETE is answered 500, and the run
+	 * succeeds); a genuine dead owner's sandbox and network are the control */
+	static const char *bad_pids[] = { "abc", "-5", "0", "99999999999", "12 ", "", "+7", "007", "0x10", NULL };
+	fake_engine *fe;
+	ohs__host_id me;
+	ohs_client *c;
+	json_t *list, *nets, *l, *img;
+	char dead[32], *seen = NULL, *ps = NULL, id[32], sid[40];
+	size_t removed = 99, i;
+
+	snprintf(dead, sizeof(dead), "%ld", dead_pid()); /* (the fork before anything is allocated) */
+	fe = fake_engine_start();
+	ck_assert_ptr_nonnull(fe);
+	ohs__host_id_get(&me);
+	ck_assert_msg(me.machine[0] && me.boot[0] && me.pidns[0], "host identity unknown");
+	c = client_for(fake_engine_host(fe));
+	list = json_array();
+	nets = json_array();
+
+	/* (A) 0.1.0 labels: host name only, dead owner */
+	l = our_labels(&me, SID("000a"), dead);
+	json_object_del(l, OHS_LABEL_MACHINE);
+	json_object_del(l, OHS_LABEL_BOOT);
+	json_object_del(l, OHS_LABEL_PIDNS);
+	fake_container(list, "c-old", NULL, "sha256:plain", l);
+	/* (A) current labels, dead owner, a name the library does not give */
+	fake_container(list, "c-name", "sec-userdb", "sha256:plain", our_labels(&me, SID("000b"), dead));
+	/* (B) another machine with this host name */
+	l = our_labels(&me, SID("000c"), dead);
+	json_object_set_new(l, OHS_LABEL_MACHINE, json_string("0123456789abcdef0123456789abcdef"));
+	fake_container(list, "c-machine", NULL, "sha256:plain", l);
+	/* (B) this machine and boot, another pid namespace */
+	l = our_labels(&me, SID("000d"), dead);
+	json_object_set_new(l, OHS_LABEL_PIDNS, json_string("1"));
+	fake_container(list, "c-pidns", NULL, "sha256:plain", l);
+	/* (B) another boot, but made after this boot began (a cloned machine id) */
+	l = our_labels(&me, SID("000e"), dead);
+	json_object_set_new(l, OHS_LABEL_BOOT, json_string("00000000-0000-0000-0000-000000000000"));
+	fake_container(list, "c-boot", NULL, "sha256:plain", l);
+	/* (H) garbage pids */
+	for (i = 0; bad_pids[i]; i++) {
+		snprintf(id, sizeof(id), "c-pid%zu", i);
+		snprintf(sid, sizeof(sid), "5e5510%02zu000000000000000000000000", i);
+		fake_container(list, id, NULL, "sha256:plain", our_labels(&me, sid, bad_pids[i]));
+	}
+	/* a start label that is not a number */
+	l = our_labels(&me, SID("000f"), dead);
+	json_object_set_new(l, OHS_LABEL_OWNER_START, json_string("12x"));
+	fake_container(list, "c-start", NULL, "sha256:plain", l);
+	/* (I) pid 1 with a start time that does not match */
+	l = our_labels(&me, SID("0010"), "1");
+	json_object_set_new(l, OHS_LABEL_OWNER_START, json_string("12345"));
+	fake_container(list, "c-pid1", NULL, "sha256:plain", l);
+	/* R-live: labels inherited from a committed image, named like the original */
+	fake_container(list, "c-commit", NULL, "sha256:commit", our_labels(&me, SID("0011"), dead));
+	img = json_pack("{s:{s:o}}", "Config", "Labels", our_labels(&me, SID("0011"), dead));
+
+	/* the network of a dead owner whose session is gone, still used by a stopped container */
+	l = our_labels(&me, SID("0012"), dead);
+	json_object_set_new(l, OHS_LABEL_NETWORK, json_string(SID("0012")));
+	json_array_append_new(nets, json_pack("{s:s, s:s, s:s, s:o}", "Name", "n-attached", "Id", "nid1",
+		"Created", "2026-01-01T00:00:00.5+01:00", "Labels", l));
+	/* a network whose owner is pid 1 */
+	l = our_labels(&me, SID("0013"), "1");
+	json_object_set_new(l, OHS_LABEL_NETWORK, json_string(SID("0013")));
+	json_array_append_new(nets, json_pack("{s:s, s:s, s:s, s:o}", "Name", "n-pid1", "Id", "nid2",
+		"Created", "2026-01-01T00:00:00Z", "Labels", l));
+
+	fake_engine_add_body(fe, "DELETE /v1.41/", 500, "application/json",
+		"{\"message\":\"fake: this DELETE must not be issued\"}", (size_t)-1);
+	fake_json(fe, "GET /v1.41/containers/json", list);
+	fake_engine_add_body(fe, "GET /v1.41/containers/json?all=1&filters=%7B%22network", 200,
+		"application/json", "[]", 2);
+	fake_engine_add_body(fe, "GET /v1.41/containers/json?all=1&filters=%7B%22network%22%3A%5B%22n-attached",
+		200, "application/json", "[{\"Id\":\"stopped1\",\"State\":\"exited\"}]", (size_t)-1);
+	fake_engine_add_body(fe, "GET /v1.41/images/", 200, "application/json",
+		"{\"Config\":{\"Labels\":{\"maintainer\":\"x\"}}}", (size_t)-1);
+	fake_json(fe, "GET /v1.41/images/sha256%3Acommit/json", img);
+	fake_json(fe, "GET /v1.41/networks?", nets);
+	fake_engine_add_body(fe, "GET /v1.41/networks/", 200, "application/json",
+		"{\"Containers\":{}}", (size_t)-1);
+
+	ck_assert_ohs_ok(ohs_reap_each(c, OHS_REAP_DRY_RUN, count_reap, &seen, &removed));
+	ck_assert_msg(!seen, "the dry run lists: %s", seen);
+	ck_assert_uint_eq(removed, 0);
+	ck_assert_ohs_ok(ohs_reap(c, 0, &removed));
+	ck_assert_uint_eq(removed, 0);
+	/* ps: neither the renamed nor the inherited container is a sandbox */
+	ck_assert_ohs_ok(ohs_session_list(&ps, c));
+	ck_assert_msg(!strstr(ps, "c-name") && !strstr(ps, "c-commit"), "ps: %s", ps);
+	ck_assert_msg(strstr(ps, "c-old") && strstr(ps, "c-pid1"), "ps: %s", ps);
+	ohs_free(ps);
+
+	/* --all: every sandbox of this machine (0.1.0 ones of this host name
+	 * too), never another machine's, a renamed or an inherited container */
+	ck_assert_ohs_ok(ohs_reap_each(c, OHS_REAP_ALL | OHS_REAP_DRY_RUN, count_reap, &seen, &removed));
+	ck_assert_ptr_nonnull(seen);
+	ck_assert_msg(strstr(seen, "c-old") && strstr(seen, "c-pidns") && strstr(seen, "c-boot") &&
+		strstr(seen, "c-pid0") && strstr(seen, "c-pid1") && strstr(seen, "c-start"),
+		"dry run --all: %s", seen);
+	ck_assert_msg(!strstr(seen, "c-machine") && !strstr(seen, "c-name") && !strstr(seen, "c-commit") &&
+		!strstr(seen, "n-attached"), "dry run --all: %s", seen);
+	free(seen);
+	seen = NULL;
+
+	/* the control: a genuine dead owner's sandbox and unused network go */
+	fake_container(list, "c-ctrl", NULL, "sha256:plain", our_labels(&me, SID("0014"), dead));
+	l = our_labels(&me, SID("0015"), dead);
+	json_object_set_new(l, OHS_LABEL_NETWORK, json_string(SID("0015")));
+	json_array_append_new(nets, json_pack("{s:s, s:s, s:s, s:o}", "Name", "n-free", "Id", "nid3",
+		"Created", "2026-01-01T00:00:00Z", "Labels", l));
+	fake_json(fe, "GET /v1.41/containers/json?all=1&filters=%7B%22label", list);
+	fake_json(fe, "GET /v1.41/networks?", nets);
+	fake_engine_add(fe, "DELETE /v1.41/containers/c-ctrl?", FAKE_REPLY,
+		"HTTP/1.1 204 No Content\r\n\r\n", (size_t)-1);
+	fake_engine_add(fe, "DELETE /v1.41/networks/n-free ", FAKE_REPLY,
+		"HTTP/1.1 204 No Content\r\n\r\n", (size_t)-1);
+	ck_assert_ohs_ok(ohs_reap_each(c, OHS_REAP_DRY_RUN, count_reap, &seen, &removed));
+	ck_assert_uint_eq(removed, 1);
+	ck_assert_ptr_nonnull(seen);
+	ck_assert_str_eq(seen, "container ohs-5e5500140000 c-ctrl: owner process is gone\n"
+		"network n-free nid3: no container attached; owner process is gone\n");
+	free(seen);
+	ck_assert_ohs_ok(ohs_reap(c, 0, &removed));
+	ck_assert_uint_eq(removed, 1);
+
+	json_decref(list);
+	json_decref(nets);
+	json_decref(img);
+	ohs_client_free(c);
+	fake_engine_stop(fe);
+}
+END_TEST
+
 /* ------------------------------------------------------------ real engine: container killed, OOM */
 
 START_TEST(test_killed_during_exec)
@@ -1233,6 +1431,7 @@ int main(void)
 	snprintf(run_id, sizeof(run_id), "%02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
 
 	tcase_add_test(fake, test_fake_exec_faults);
+	tcase_add_test(fake, test_fake_reap_refuses);
 	suite_add_tcase(s, fake);
 
 	ohs_test_require_engine();

@@ -89,6 +89,12 @@ static void cleanup_run(void)
 		free(e);
 		free(path);
 	}
+	{
+		char *img = ohs__sprintf("/images/ohs-test-%s-commit:latest?force=1", run_id);
+
+		ohs__client_request(cli, "DELETE", img, NULL, NULL, 0, NULL, "cleanup"); /* test_reap_committed_image */
+		free(img);
+	}
 	free(l1);
 	free(l2);
 	free(prefix);
@@ -355,6 +361,10 @@ START_TEST(test_args)
 	ck_assert_ohs_error(ohs_session_logs(NULL, 0, NULL, NULL), OHS_EINVAL, "session is NULL");
 	ck_assert_ohs_error(ohs_reap(NULL, 0, NULL), OHS_EINVAL, "ohs_reap: client is NULL");
 	ck_assert_ohs_error(ohs_reap(cli, 0x10, NULL), OHS_EINVAL, "unknown flags 0x10");
+	ck_assert_ohs_error(ohs_reap(cli, 0x4, NULL), OHS_EINVAL,
+		"ohs_reap: unknown flags 0x4 (expected OHS_REAP_ALL and/or OHS_REAP_DRY_RUN)");
+	ck_assert_ohs_error(ohs_reap_each(NULL, OHS_REAP_DRY_RUN, NULL, NULL, NULL), OHS_EINVAL,
+		"ohs_reap: client is NULL");
 	ck_assert_ohs_error(ohs_session_list(NULL, cli), OHS_EINVAL, "json_out is NULL");
 	ck_assert_ohs_error(ohs_session_list(&json, NULL), OHS_EINVAL, "client is NULL");
 	ck_assert_ptr_null(json);
@@ -1727,6 +1737,286 @@ START_TEST(test_pull)
 }
 END_TEST
 
+/* ------------------------------------------------------------ reap: only our own sandboxes */
+
+/* Child: one session (started or not; on network `net` when not NULL),
+ * its id to fd, then death by SIGKILL: a dead owner on this host. */
+static pid_t dead_owner_session(const char *net, int start, char *id, size_t idlen)
+{
+	char buf[256] = "";
+	int fds[2], status;
+	ssize_t r, n = 0;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		ohs_client *c = NULL;
+		ohs_config *cfg = test_config();
+		ohs_session *s = NULL;
+		char line[256];
+
+		close(fds[0]);
+		if (ohs_client_new(&c, NULL) < 0 ||
+				(net && ohs_netpolicy_set_mode(ohs_config_netpolicy(cfg), net) < 0) ||
+				ohs_session_create(&s, c, cfg, NULL, NULL) < 0 ||
+				(start && ohs_session_start(s) < 0))
+			snprintf(line, sizeof(line), "error %s\n", ohs_error_last());
+		else
+			snprintf(line, sizeof(line), "%s\n", ohs_session_id(s));
+		if (write(fds[1], line, strlen(line)) < 0)
+			_exit(1);
+		raise(SIGKILL);
+		_exit(1);
+	}
+	close(fds[1]);
+	while ((r = read(fds[0], buf + n, sizeof(buf) - 1 - (size_t)n)) > 0)
+		n += r;
+	buf[n] = '\0';
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	ck_assert_msg(strncmp(buf, "error", 5) != 0 && sscanf(buf, "%64s", id) == 1, "child: %s", buf);
+	ck_assert_uint_lt(strlen(id), idlen);
+	return pid;
+}
+
+/* Dry-run collector: "kind name: reason\n" per item. */
+static int collect_reap(const char *kind, const char *id, const char *name, const char *reason,
+	void *payload)
+{
+	ohs__buf *b = payload;
+	char *line = ohs__sprintf("%s %s %s: %s\n", kind, name, id, reason);
+
+	ohs__buf_append(b, line, strlen(line));
+	free(line);
+	return 0;
+}
+
+/* The dry run's listing (malloc'd, "" when empty) and its count. */
+static char *dry_run(unsigned flags, size_t *count)
+{
+	ohs__buf b = { 0 };
+	char *out;
+
+	ck_assert_ohs_ok(ohs_reap_each(cli, flags | OHS_REAP_DRY_RUN, collect_reap, &b, count));
+	ohs__buf_append(&b, "", 1);
+	out = ohs__buf_detach(&b);
+	ck_assert_ptr_nonnull(out);
+	return out;
+}
+
+/* ps (ohs_session_list) lists container `id`. */
+static int ps_lists(const char *id)
+{
+	char *json = NULL;
+	int found;
+
+	ck_assert_ohs_ok(ohs_session_list(&json, cli));
+	found = strstr(json, id) != NULL;
+	ohs_free(json);
+	return found;
+}
+
+/* `docker run --name NAME IMAGE`: a plain container of `image` (inherits its labels). */
+static char *run_from_image(const char *name, const char *image)
+{
+	json_t *body = json_pack("{s:s, s:{s:s}}", "Image", image, "Labels", TEST_LABEL, run_id), *out = NULL;
+	char *path = ohs__sprintf("/containers/create?name=%s", name), *id;
+
+	ck_assert_ohs_ok(ohs__client_json(cli, "POST", path, body, &out, "test run from image"));
+	free(path);
+	json_decref(body);
+	id = ohs__strdup(json_string_value(json_object_get(out, "Id")));
+	json_decref(out);
+	path = ohs__sprintf("/containers/%s/start", id);
+	ck_assert_ohs_ok(ohs__client_request(cli, "POST", path, NULL, NULL, 0, NULL, "test start"));
+	free(path);
+	return id;
+}
+
+/* Remove container `id` and wait until it is gone (a removal already in
+ * progress, e.g. by a concurrent reaper of an older build, is fine). */
+static void delete_until_gone(const char *id)
+{
+	char *path = ohs__sprintf("/containers/%s?force=1&v=1", id);
+	int i;
+
+	(void)ohs__client_request(cli, "DELETE", path, NULL, NULL, 0, NULL, "test delete");
+	free(path);
+	for (i = 0; i < 100 && container_exists(id); i++)
+		usleep(100000);
+	ck_assert_msg(!container_exists(id), "container %s is not removed", id);
+}
+
+START_TEST(test_reap_committed_image)
+{
+	/* review W3, R-live: `docker commit` of a sandbox, then `docker run` of
+	 * that image: the container inherits every org.ohsandbox.* label, with
+	 * an owner that is dead.  It is not a sandbox: ps, the dry run and reap
+	 * leave it alone. */
+	char orig[65], *repo = tname("commit"), *userdb = tname("userdb"), *path, *ida, *idb, *list;
+	char *img_id, sname[32];
+	json_t *out = NULL, *info, *labels;
+	size_t n = 0;
+	pid_t pid = dead_owner_session(NULL, 1, orig, sizeof(orig));
+
+	path = ohs__sprintf("/commit?container=%s&repo=%s&tag=latest", orig, repo);
+	info = json_object();
+	ck_assert_ohs_ok(ohs__client_json(cli, "POST", path, info, &out, "test commit"));
+	json_decref(info);
+	free(path);
+	img_id = ohs__strdup(json_string_value(json_object_get(out, "Id")));
+	json_decref(out);
+	ck_assert_ptr_nonnull(img_id);
+
+	ida = run_from_image(userdb, img_id);
+	info = inspect(ida);
+	labels = json_object_get(json_object_get(info, "Config"), "Labels");
+	/* the attack's premise: every owner label is inherited, the owner is dead */
+	ck_assert_str_eq(ohs__label(labels, OHS_LABEL_MANAGED), "true");
+	{
+		char pidbuf[32];
+
+		snprintf(pidbuf, sizeof(pidbuf), "%ld", (long)pid);
+		ck_assert_str_eq(ohs__label(labels, OHS_LABEL_OWNER_PID), pidbuf);
+	}
+	ck_assert_ptr_nonnull(ohs__label(labels, OHS_LABEL_MACHINE));
+	snprintf(sname, sizeof(sname), "ohs-%.12s", ohs__label(labels, OHS_LABEL_SESSION));
+	json_decref(info);
+
+	/* the real (dead-owner) sandbox goes, the inherited one is not listed */
+	ck_assert(ps_lists(orig));
+	ck_assert(!ps_lists(ida));
+	list = dry_run(0, &n);
+	ck_assert_msg(strstr(list, orig) && strstr(list, "owner process is gone"), "dry run: %s", list);
+	ck_assert_msg(!strstr(list, ida) && !strstr(list, userdb), "dry run lists %s: %s", userdb, list);
+	free(list);
+	ck_assert(container_exists(orig)); /* the dry run removed nothing */
+	ck_assert_ohs_ok(ohs_reap(cli, 0, NULL));
+	ck_assert(!container_exists(orig));
+	ck_assert(container_exists(ida));
+
+	/* even named like the sandbox it was committed from */
+	idb = run_from_image(sname, img_id);
+	ck_assert(!ps_lists(idb));
+	list = dry_run(0, &n);
+	ck_assert_msg(!strstr(list, idb), "dry run lists %s: %s", sname, list);
+	free(list);
+	ck_assert_ohs_ok(ohs_reap(cli, 0, NULL));
+	ck_assert(container_exists(ida));
+	ck_assert(container_exists(idb));
+	/* --all is "every sandbox of this machine": still not these */
+	list = dry_run(OHS_REAP_ALL, &n);
+	ck_assert_msg(!strstr(list, ida) && !strstr(list, idb), "dry run --all: %s", list);
+	free(list);
+
+	delete_until_gone(ida);
+	delete_until_gone(idb);
+	path = ohs__sprintf("/images/%s?force=1", img_id);
+	ck_assert_ohs_ok(ohs__client_request(cli, "DELETE", path, NULL, NULL, 0, NULL, "test rmi"));
+	free(path);
+	free(ida);
+	free(idb);
+	free(img_id);
+	free(repo);
+	free(userdb);
+	assert_clean_pid((long)pid);
+	assert_clean();
+}
+END_TEST
+
+START_TEST(test_reap_network_still_attached)
+{
+	/* review W3: the network of a dead owner's session is not removed while
+	 * another container, stopped, is still attached to it */
+	char *net = tname("attached"), *other = tname("attached-c"), *list, *path, id[65];
+	size_t n = 99;
+	pid_t pid = dead_owner_session(net, 0, id, sizeof(id));
+	char *cid;
+
+	raw_delete("containers", id); /* the session is gone, its network stays */
+	ck_assert(network_exists(net));
+	cid = raw_container(other, net, "exit 0");
+	path = ohs__sprintf("/containers/%s/wait", cid);
+	ck_assert_ohs_ok(ohs__client_request(cli, "POST", path, NULL, NULL, 0, NULL, "test wait"));
+	free(path);
+	{
+		json_t *info = inspect(cid);
+
+		ck_assert(!json_is_true(json_object_get(json_object_get(info, "State"), "Running")));
+		json_decref(info);
+	}
+
+	list = dry_run(0, &n);
+	ck_assert_msg(!strstr(list, net), "dry run lists the attached network: %s", list);
+	free(list);
+	ck_assert_ohs_ok(ohs_reap(cli, 0, NULL));
+	ck_assert(network_exists(net));
+	ck_assert(container_exists(cid));
+
+	/* detached (the container removed): now it goes, and the dry run says so first */
+	raw_delete("containers", cid);
+	list = dry_run(0, &n);
+	ck_assert_msg(strstr(list, "network ") && strstr(list, net) &&
+		strstr(list, "no container attached; owner process is gone"),
+		"dry run: \"%s\" (network %s %s)", list, net,
+		network_exists(net) ? "exists" : "was removed by someone else: a concurrent older reaper?");
+	free(list);
+	ck_assert(network_exists(net));
+	ck_assert_ohs_ok(ohs_reap(cli, 0, NULL));
+	ck_assert(!network_exists(net));
+	free(cid);
+	free(other);
+	free(net);
+	assert_clean_pid((long)pid);
+	assert_clean();
+}
+END_TEST
+
+START_TEST(test_reap_dry_run)
+{
+	/* the dry run names each container and network that would go, with the
+	 * reason, removes nothing, and counts like the real run */
+	char *net = tname("dry"), *list, id[65], line[256];
+	size_t n = 0, removed = 0;
+	pid_t pid = dead_owner_session(net, 1, id, sizeof(id));
+	ohs_config *cfg = test_config();
+	ohs_session *live = new_session(cfg, NULL);
+
+	list = dry_run(0, &n);
+	snprintf(line, sizeof(line), " %s: owner process is gone\n", id);
+	ck_assert_msg(strstr(list, line) && strstr(list, "container ohs-"), "dry run lacks \"%s\": %s",
+		line, list);
+	ck_assert_msg(strstr(list, "network ") && strstr(list, net), "dry run lacks the network: %s", list);
+	ck_assert_msg(!strstr(list, ohs_session_id(live)), "dry run lists the live owner's: %s", list);
+	ck_assert_uint_ge(n, 1);
+	ck_assert(container_exists(id));
+	ck_assert(network_exists(net));
+	ck_assert(container_exists(ohs_session_id(live)));
+	free(list);
+
+	/* --all lists the live owner's sandbox too, still removing nothing */
+	list = dry_run(OHS_REAP_ALL, &n);
+	ck_assert_msg(strstr(list, ohs_session_id(live)) && strstr(list, "--all: owner process is alive"),
+		"dry run --all: %s", list);
+	ck_assert(container_exists(ohs_session_id(live)));
+	free(list);
+
+	ck_assert_ohs_ok(ohs_reap(cli, 0, &removed));
+	ck_assert_uint_ge(removed, 1);
+	ck_assert(!container_exists(id));
+	ck_assert(!network_exists(net));
+	ck_assert(container_exists(ohs_session_id(live)));
+	ohs_session_free(live);
+	ohs_config_free(cfg);
+	free(net);
+	assert_clean_pid((long)pid);
+	assert_clean();
+}
+END_TEST
+
 /* ------------------------------------------------------------ main */
 
 int main(void)
@@ -1774,6 +2064,9 @@ int main(void)
 	tcase_add_test(tc, test_volume_plain_and_driver);
 	tcase_add_test(tc, test_reap);
 	tcase_add_test(tc, test_reap_network_only);
+	tcase_add_test(tc, test_reap_committed_image);
+	tcase_add_test(tc, test_reap_network_still_attached);
+	tcase_add_test(tc, test_reap_dry_run);
 	tcase_add_test(tc, test_pull);
 	suite_add_tcase(s, tc);
 	return ohs_test_run(s);

@@ -2,8 +2,11 @@
 # Crash-safe cleanup with the CLI: two `ohsandbox run` owners share a user
 # network the library creates (SANDBOX_NETWORK) and use an image with a
 # VOLUME; both are killed with SIGKILL while their command runs.  Then
+# `ohsandbox reap --dry-run` lists them (and removes nothing), then
 # `ohsandbox reap` leaves none of their containers, networks or volumes,
-# and the sandbox of a live owner is untouched.
+# and the sandbox of a live owner is untouched.  A container run from a
+# `docker commit` of a dead owner's sandbox inherits its labels (review W3,
+# R-live): ps, the dry run and reap leave it alone.
 . "${top_srcdir:-.}/tests/lib.sh"
 bin="$top_builddir/tools/ohsandbox"
 [ -x "$bin" ] || fail "ohsandbox not built"
@@ -19,8 +22,10 @@ run_id="$$-$(date +%s%N)"
 tmp=$(mktemp -d)
 net="ohs-test-crash-$run_id"
 volimg="ohs-test-crash-vol:$$"
-p1= p2= p3=
+commitimg="ohs-test-crash-commit:$$"
+p1= p2= p3= cc=
 cleanup() {
+	[ -n "$cc" ] && docker rm -f -v "$cc" >/dev/null 2>&1
 	for p in $p1 $p2 $p3; do kill -KILL "$p" 2>/dev/null; done
 	for p in $p1 $p2 $p3; do
 		for c in $(docker ps -aq --filter "label=org.ohsandbox.owner.pid=$p"); do
@@ -28,7 +33,7 @@ cleanup() {
 		done
 	done
 	docker network rm "$net" >/dev/null 2>&1
-	docker rmi -f "$volimg" >/dev/null 2>&1
+	docker rmi -f "$volimg" "$commitimg" >/dev/null 2>&1
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -72,10 +77,38 @@ docker network inspect "$net" >/dev/null 2>&1 || fail "network $net was not crea
 kill -KILL $p1 $p2
 wait $p1 2>/dev/null; wait $p2 2>/dev/null
 
+# R-live: docker commit of the dead owner's sandbox, docker run of the image.
+docker commit "$c1" "$commitimg" >/dev/null || fail "docker commit of sandbox $c1"
+cc=$(docker run -d --name "ohs-test-crash-userdb-$run_id" "$commitimg") || fail "docker run $commitimg"
+cc=$(echo "$cc" | cut -c1-12)
+[ "$(docker inspect --format '{{index .Config.Labels "org.ohsandbox.owner.pid"}}' "$cc")" = "$p1" ] ||
+	fail "the committed image's container did not inherit the owner label"
+"$bin" ps --json >"$tmp/ps" 2>&1 || fail "ohsandbox ps failed: $(cat "$tmp/ps")"
+grep -q "\"$cc" "$tmp/ps" && fail "ps lists the committed image's container: $(cat "$tmp/ps")"
+grep -q "\"$c1" "$tmp/ps" || fail "ps does not list sandbox $c1: $(cat "$tmp/ps")"
+
+# The dry run: one line per container and network, with the reason; nothing goes.
+"$bin" reap --dry-run >"$tmp/dry" 2>&1 || fail "ohsandbox reap --dry-run failed: $(cat "$tmp/dry")"
+for c in $c1 $c2; do
+	grep -q "^would remove container ohs-[0-9a-f]* ($c): owner process is gone\$" "$tmp/dry" ||
+		fail "the dry run does not list $c: $(cat "$tmp/dry")"
+done
+grep -q "^would remove network $net ([0-9a-f]*): no container attached; owner process is gone\$" "$tmp/dry" ||
+	fail "the dry run does not list network $net: $(cat "$tmp/dry")"
+grep -q "$cc\|$c3" "$tmp/dry" && fail "the dry run lists $cc or the live $c3: $(cat "$tmp/dry")"
+n=$(sed -n 's/^would remove \([0-9]*\) sandbox.*/\1/p' "$tmp/dry")
+[ -n "$n" ] && [ "$n" -ge 2 ] || fail "the dry run's count: $(cat "$tmp/dry")"
+for c in $c1 $c2 $cc $c3; do
+	docker inspect "$c" >/dev/null 2>&1 || fail "the dry run removed $c"
+done
+docker network inspect "$net" >/dev/null 2>&1 || fail "the dry run removed network $net"
+
 "$bin" reap >"$tmp/reap" 2>&1 || fail "ohsandbox reap failed: $(cat "$tmp/reap")"
+[ "$(docker inspect --format '{{.State.Running}}' "$cc")" = true ] ||
+	fail "reap touched the committed image's container $cc"
 
 for p in $p1 $p2; do
-	[ -z "$(owned $p)" ] || fail "containers of dead owner $p left: $(owned $p)"
+	[ -z "$(owned $p | grep -v "^$cc\$")" ] || fail "containers of dead owner $p left: $(owned $p)"
 	[ -z "$(docker network ls -q --filter "label=org.ohsandbox.owner.pid=$p")" ] ||
 		fail "a network of dead owner $p is left"
 	[ -z "$(docker volume ls -q --filter "label=org.ohsandbox.owner.pid=$p")" ] ||
@@ -85,6 +118,9 @@ for v in $vols; do
 	docker volume inspect "$v" >/dev/null 2>&1 && fail "anonymous volume $v is left"
 done
 docker network inspect "$net" >/dev/null 2>&1 && fail "network $net is left"
+docker rm -f -v "$cc" >/dev/null || fail "docker rm $cc"
+cc=
+docker rmi "$commitimg" >/dev/null || fail "docker rmi $commitimg"
 
 # The live owner's sandbox is untouched and its command still runs.
 [ "$(docker inspect --format '{{.State.Running}}' "$c3")" = true ] || fail "the live owner's sandbox was touched"
@@ -94,4 +130,4 @@ kill -0 $p3 || fail "the live owner died"
 kill -KILL $p3; wait $p3 2>/dev/null
 "$bin" reap >"$tmp/reap" 2>&1 || fail "second reap failed: $(cat "$tmp/reap")"
 [ -z "$(owned $p3)" ] || fail "containers of dead owner $p3 left"
-echo "ok: reap removed the SIGKILLed owners' sandboxes, network and volumes; the live one stayed"
+echo "ok: reap removed the SIGKILLed owners' sandboxes, network and volumes (listed first by --dry-run); the live one and a committed image's container stayed"

@@ -43,7 +43,9 @@ static void usage(FILE *f)
 		"  run [--floor FILE] [--image REF] [-p [IP:]HOSTPORT:CONTAINERPORT]... [--keep] [--timeout S] [--] CMD [ARG...]\n"
 		"                       run CMD in a new sandbox and exit with its status\n"
 		"  ps [--json]          list this library's sandboxes\n"
-		"  reap [--all]         remove sandboxes whose owner process is gone (--all: every one of this host)\n"
+		"  reap [--all] [--dry-run]\n"
+		"                       remove sandboxes whose owner process is gone (--all: every one of this\n"
+		"                       machine; --dry-run: list what would go and why, remove nothing)\n"
 		"  version              print the library version\n"
 		"\n"
 		"\n"
@@ -756,10 +758,20 @@ static int cmd_ps(int argc, char **argv)
 	return 0;
 }
 
+/* reap --dry-run: one line per container or network that would go */
+static int print_reap_item(const char *kind, const char *id, const char *name,
+	const char *reason, void *payload)
+{
+	(void)payload;
+	printf("would remove %s %s (%.12s): %s\n", kind, name, id, reason);
+	return 0;
+}
+
 static int cmd_reap(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -768,9 +780,10 @@ static int cmd_reap(int argc, char **argv)
 	size_t removed = 0;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "+ah", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+anh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': flags |= OHS_REAP_ALL; break;
+		case 'n': flags |= OHS_REAP_DRY_RUN; break;
 		case 'h': usage(stdout); return 0;
 		default: return usage_error("reap: unknown option %s", argv[optind - 1]);
 		}
@@ -779,11 +792,13 @@ static int cmd_reap(int argc, char **argv)
 		return usage_error("reap: unexpected argument \"%s\"", argv[optind]);
 	if ((rc = open_client(&client)) < 0)
 		return fail(EXIT_ENGINE, rc, NULL);
-	rc = ohs_reap(client, flags, &removed);
+	rc = ohs_reap_each(client, flags, (flags & OHS_REAP_DRY_RUN) ? print_reap_item : NULL, NULL,
+		&removed);
 	ohs_client_free(client);
 	if (rc < 0)
 		return fail(EXIT_ENGINE, rc, NULL);
-	printf("removed %zu sandbox%s\n", removed, removed == 1 ? "" : "es");
+	printf("%s %zu sandbox%s\n", (flags & OHS_REAP_DRY_RUN) ? "would remove" : "removed",
+		removed, removed == 1 ? "" : "es");
 	return 0;
 }
 

@@ -196,15 +196,29 @@ OHS_EXTERN(int) ohs_session_download_ex(ohs_session *s, const char *src, const c
 
 /* ------------------------------------------------------------ listing and reaping */
 
-/** Flags for ohs_reap(). */
-#define OHS_REAP_ALL 1u  /* every sandbox of this host, live owner or not (keep included) */
+/** Flags for ohs_reap() and ohs_reap_each(). */
+#define OHS_REAP_ALL 1u      /* every sandbox of this machine, live owner or not (keep included) */
+#define OHS_REAP_DRY_RUN 2u  /* decide as usual, remove nothing */
 
 /**
- * Remove this library's sandboxes whose owner process is gone from this
- * host (and the networks the library created for them).  *removed (may be
- * NULL) receives the number of containers removed.
+ * Remove this library's sandboxes whose owner process is certainly gone
+ * (and the networks the library created for them, once no container is
+ * attached).  *removed (may be NULL) receives the number of containers
+ * removed (with OHS_REAP_DRY_RUN: that would be removed).
  */
 OHS_EXTERN(int) ohs_reap(ohs_client *client, unsigned flags, size_t *removed);
+
+/*
+ * Reap callback: one call per container or network, before it is removed
+ * (with OHS_REAP_DRY_RUN: instead).  `kind` is "container" or "network",
+ * `reason` why it goes.  Return 0 to continue, non-zero to stop.
+ */
+typedef int (*ohs_reap_cb)(const char *kind, const char *id, const char *name,
+	const char *reason, void *payload);
+
+/** ohs_reap() that reports each container and network to `cb` (may be NULL). */
+OHS_EXTERN(int) ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb,
+	void *payload, size_t *removed);
 
 /**
  * This library's sandboxes on the engine as a JSON array of objects
