@@ -262,7 +262,9 @@ int ohs__session_exited_error(ohs_session *s, const char *fn)
 		"(%s, exit code %lld); command: %s; last log lines: %s; %s",
 		fn, ohs_session_name(s), status ? status : "unknown", code,
 		cmd.len ? cmd.data : "(none)", log.len ? log.data : "(none)",
-		kept_alive ? "the keep-alive itself exited: the image's ENTRYPOINT may not hand "
+		code > 128 && code < 160 ? "it was stopped or killed (a signal ended it): start it "
+			"again (ohs_session_start) or create a new sandbox"
+		: kept_alive ? "the keep-alive itself exited: the image's ENTRYPOINT may not hand "
 			"over to its arguments (exec \"$@\"); try SANDBOX_OVERRIDE_COMMAND=false "
 			"with a long-running command"
 			: "to keep it alive for commands, set SANDBOX_OVERRIDE_COMMAND=true "

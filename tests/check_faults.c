@@ -652,8 +652,8 @@ START_TEST(test_killed_during_exec)
 	}
 	/* the next exec reports the sandbox's state */
 	ck_assert_ohs_error(ohs_session_exec_shell(&r, s, "true", NULL), OHS_ESTATE,
-		"ohs_session_exec: the sandbox cannot run commands");
-	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "is not running"));
+		"is not running: its main process exited (exited, exit code 137)");
+	ck_assert_ptr_nonnull(strstr(ohs_error_last(), "it was stopped or killed"));
 	ck_assert_ptr_null(r);
 	{
 		int64_t n = -1;
