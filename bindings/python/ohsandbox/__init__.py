@@ -23,7 +23,7 @@ from .session import ExecResult, SessionPort, Session, Shell, reap, list_session
 from .policy import Finding, Findings, Policy
 from .pool import Pool
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "OhsError", "InvalidConfig", "OutOfMemory", "NotFound", "Conflict", "PermissionDenied",

@@ -68,6 +68,10 @@ class ohs_findings(_Opaque):
     pass
 
 
+class ohs_floor(_Opaque):
+    pass
+
+
 P = ctypes.POINTER
 VOLUMES = P(ohs_volumes)
 NETPOLICY = P(ohs_netpolicy)
@@ -80,6 +84,7 @@ SHELL = P(ohs_shell)
 POOL = P(ohs_pool)
 POLICY = P(ohs_policy)
 FINDINGS = P(ohs_findings)
+FLOOR = P(ohs_floor)
 
 c_int = ctypes.c_int
 c_uint = ctypes.c_uint
@@ -96,6 +101,9 @@ OUT_STR = P(c_void_p)       # char ** the caller frees with ohs_free()
 PROGRESS_CB = ctypes.CFUNCTYPE(c_int, c_char_p, c_char_p, c_int64, c_int64, c_void_p)
 # typedef int (*ohs_output_cb)(int stream, const char *data, size_t len, void *payload);
 OUTPUT_CB = ctypes.CFUNCTYPE(c_int, c_int, P(ctypes.c_char), c_size_t, c_void_p)
+# typedef int (*ohs_reap_cb)(const char *kind, const char *id, const char *name,
+#                            const char *reason, void *payload);
+REAP_CB = ctypes.CFUNCTYPE(c_int, c_char_p, c_char_p, c_char_p, c_char_p, c_void_p)
 
 # Return kinds: STATUS functions return 0 or a negative OHS_E* code and raise
 # on error; the others return a value as is.
@@ -290,6 +298,42 @@ FUNCTIONS = {
     "ohs_findings_refused": (c_int, [FINDINGS, c_size_t]),
     "ohs_findings_fixed": (c_int, [FINDINGS, c_size_t]),
     "ohs_findings_to_json": (STATUS, [OUT_STR, FINDINGS]),
+    # added in 0.2.0 (OHSANDBOX_1.1)
+    "ohs_config_set_override_command": (STATUS, [CONFIG, c_int]),
+    "ohs_config_override_command": (c_int, [CONFIG]),
+    "ohs_override_command_from_name": (STATUS, [P(c_int), c_char_p]),
+    "ohs_override_command_name": (c_char_p, [c_int]),
+    "ohs_config_set_floor": (STATUS, [CONFIG, FLOOR]),
+    "ohs_config_floor": (FLOOR, [CONFIG]),
+    "ohs_config_origin": (c_char_p, [CONFIG, c_char_p]),
+    "ohs_config_origin_count": (c_size_t, [CONFIG]),
+    "ohs_config_origin_setting": (c_char_p, [CONFIG, c_size_t]),
+    "ohs_env_load_floor": (STATUS, [P(CONFIG), STRV, FLOOR]),
+    "ohs_floor_load": (STATUS, [P(FLOOR), c_char_p]),
+    "ohs_floor_parse": (STATUS, [P(FLOOR), c_char_p, c_char_p]),
+    "ohs_floor_system": (STATUS, [P(FLOOR)]),
+    "ohs_floor_system_path": (c_char_p, []),
+    "ohs_floor_dup": (STATUS, [P(FLOOR), FLOOR]),
+    "ohs_floor_free": (None, [FLOOR]),
+    "ohs_floor_merge": (STATUS, [FLOOR, FLOOR]),
+    "ohs_floor_profile": (c_char_p, [FLOOR]),
+    "ohs_floor_mode": (c_char_p, [FLOOR]),
+    "ohs_floor_runtime": (c_char_p, [FLOOR]),
+    "ohs_floor_has_host_paths": (c_int, [FLOOR]),
+    "ohs_floor_host_path_count": (c_size_t, [FLOOR]),
+    "ohs_floor_host_path": (c_char_p, [FLOOR, c_size_t]),
+    "ohs_floor_has_networks": (c_int, [FLOOR]),
+    "ohs_floor_network_count": (c_size_t, [FLOOR]),
+    "ohs_floor_network": (c_char_p, [FLOOR, c_size_t]),
+    "ohs_floor_origin": (c_char_p, [FLOOR, c_char_p]),
+    "ohs_policy_set_engine_local": (STATUS, [POLICY, c_int]),
+    "ohs_policy_engine_local": (c_int, [POLICY]),
+    "ohs_policy_set_engine_socket": (STATUS, [POLICY, c_char_p]),
+    "ohs_policy_engine_socket": (c_char_p, [POLICY]),
+    "ohs_reap_each": (STATUS, [CLIENT, c_uint, REAP_CB, c_void_p, P(c_size_t)]),
+    "ohs_session_create_main": (STATUS, [P(SESSION), CLIENT, CONFIG, STRV, PROGRESS_CB, c_void_p]),
+    "ohs_session_run_main": (STATUS, [P(EXEC_RESULT), SESSION, EXEC_OPTS]),
+    "ohs_session_download_ex": (STATUS, [SESSION, c_char_p, c_char_p, c_uint, P(c_size_t)]),
 }
 
 SONAME = "libohsandbox.so.0"
