@@ -198,3 +198,67 @@ int ohs__utf8_ok(const char *str)
 	}
 	return 1;
 }
+
+/* ------------------------------------------------------------ paths */
+
+/*
+ * Lexically clean an absolute path: "//" and "/./" collapse, ".." removes
+ * the previous component, trailing slashes go.  NULL (no error) when the
+ * path is not absolute; sets *oom on allocation failure.
+ */
+char *ohs__path_clean(const char *in, int *oom)
+{
+	size_t len, o = 0;
+	const char *p = in;
+	char *out;
+
+	*oom = 0;
+	if (!in || in[0] != '/')
+		return NULL;
+	len = strlen(in);
+	out = malloc(len + 2);
+	if (!out) {
+		*oom = 1;
+		return NULL;
+	}
+	while (*p) {
+		const char *s;
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		s = p;
+		while (*p && *p != '/')
+			p++;
+		n = (size_t)(p - s);
+		if (n == 1 && s[0] == '.')
+			continue;
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			/* drop the last component and its slash ("/.." stays "/") */
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			continue;
+		}
+		out[o++] = '/';
+		memcpy(out + o, s, n);
+		o += n;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
+}
+
+/* path == base or path below base (both clean). */
+int ohs__path_under(const char *path, const char *base)
+{
+	size_t n = strlen(base);
+
+	if (strcmp(base, "/") == 0)
+		return 1;
+	return strncmp(path, base, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}

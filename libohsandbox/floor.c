@@ -65,55 +65,15 @@ void ohs_floor_free(ohs_floor *f)
 	free(f);
 }
 
-/* Lexically clean an absolute path ("//", "/./", "..", trailing "/"); NULL on OOM. */
+/* Lexically clean an absolute path (see ohs__path_clean); NULL on OOM. */
 static char *path_clean(const char *in)
 {
-	size_t o = 0;
-	const char *p = in;
-	char *out = malloc(strlen(in) + 2);
+	int oom;
 
-	if (!out)
-		return NULL;
-	while (*p) {
-		const char *s;
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		s = p;
-		while (*p && *p != '/')
-			p++;
-		n = (size_t)(p - s);
-		if (n == 1 && s[0] == '.')
-			continue;
-		if (n == 2 && s[0] == '.' && s[1] == '.') {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
-			continue;
-		}
-		out[o++] = '/';
-		memcpy(out + o, s, n);
-		o += n;
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
-	return out;
+	return ohs__path_clean(in, &oom);
 }
 
-/* path == base or below it (both clean). */
-static int path_under(const char *path, const char *base)
-{
-	size_t n = strlen(base);
-
-	if (strcmp(base, "/") == 0)
-		return 1;
-	return strncmp(path, base, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
+#define path_under ohs__path_under
 
 /* Docker's network / runtime name rule: [A-Za-z0-9][A-Za-z0-9_.-]*, at most 255. */
 static int name_ok(const char *s)

@@ -57,6 +57,15 @@ int ohs__strvec_dup(ohs__strvec *dst, const ohs__strvec *src);
 void ohs__strvec_clear(ohs__strvec *sv);
 const char *ohs__strvec_at(const ohs__strvec *sv, size_t i); /* NULL when out of range */
 
+/*
+ * Lexically clean an absolute path: "//" and "/./" collapse, ".." removes
+ * the previous component, trailing slashes go.  NULL (no error) when the
+ * path is not absolute; sets *oom on allocation failure.
+ */
+char *ohs__path_clean(const char *in, int *oom) OHS_INTERNAL;
+/* path == base or path below base (both clean). */
+int ohs__path_under(const char *path, const char *base) OHS_INTERNAL;
+
 /* A growable byte buffer, always NUL-terminated when non-empty. */
 typedef struct {
 	char *data;
