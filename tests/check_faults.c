@@ -1109,7 +1109,7 @@ START_TEST(test_engine_dies)
 	pid_t child;
 
 	if (!pd_possible(why, sizeof(why))) {
-		fprintf(stderr, "check_faults: SKIP engine-death tests: %s\n", why);
+		ohs_test_skip("engine-death tests", why);
 		return;
 	}
 	pd_start();
