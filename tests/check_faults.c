@@ -402,7 +402,7 @@ START_TEST(test_fake_exec_faults)
 	t0 = now_ms();
 	ck_assert_ohs_error(ohs_session_exec_shell(&r, s, "true", NULL), OHS_ETIMEOUT,
 		"ohs_session_exec: inspect exec: no answer from the Docker engine");
-	ck_assert_int_lt(now_ms() - t0, 5000);
+	ohs_test_assert_within(now_ms() - t0, 400, "the 400 ms request timeout");
 	ck_assert_ptr_null(r);
 
 	/* and the same session works once the engine answers again */
@@ -437,7 +437,8 @@ START_TEST(test_killed_during_exec)
 	ck_assert_ohs_ok(ohs__client_request(cli, "POST", path, NULL, NULL, 0, NULL, "kill"));
 	free(path);
 	pthread_join(b.thread, NULL);
-	ck_assert_msg(b.t_end - t0 < 10000, "the exec returned %ld ms after the kill", b.t_end - t0);
+	/* a death noticed at the end of the stream: no timeout involved */
+	ohs_test_assert_within(b.t_end - t0, 0, "returning after the kill");
 	/*
 	 * Documented outcome: the exec returns normally with the command's exit
 	 * code 137 (SIGKILL) when the engine reports one; where the engine loses
@@ -1132,12 +1133,12 @@ START_TEST(test_engine_dies)
 	ck_assert_int_eq(b.rc, OHS_ETIMEOUT);
 	ck_assert_msg(strstr(b.msg, "ohs_session_exec: timeout: killing the command failed") &&
 		strstr(b.msg, "no answer from the Docker engine"), "message: %s", b.msg);
-	ck_assert_msg(b.t_end - t0 < 8000, "the exec returned %ld ms after the freeze", b.t_end - t0);
+	ohs_test_assert_within(b.t_end - t0, 2000 + 1500, "returning after the freeze (exec timeout 2000 ms, request timeout 1500 ms)");
 	/* a create while frozen: the same timeout, nothing made */
 	t0 = now_ms();
 	ck_assert_ohs_error(ohs_session_create(&s2, pc, cfg, NULL, NULL), OHS_ETIMEOUT,
 		"no answer from the Docker engine at unix://");
-	ck_assert_int_lt(now_ms() - t0, 5000);
+	ohs_test_assert_within(now_ms() - t0, 1500, "a create while frozen (request timeout 1500 ms)");
 	ck_assert_ptr_null(s2);
 	pd_kill(SIGCONT);
 	/* the engine is back: the same client and session work again */
@@ -1179,15 +1180,17 @@ START_TEST(test_engine_dies)
 	ck_assert_msg(sscanf(line, "%d %ld", &rc, &el) == 2, "child: %s", buf);
 	ck_assert_msg(rc == OHS_EUNREACHABLE && strstr(line, "cannot connect to the Docker engine"),
 		"start after the engine died: %s", line);
-	ck_assert_msg(el < 5000, "start took %ld ms", el);
+	/* refused at once (a dead socket): no timeout involved */
+	ohs_test_assert_within(el, 0, "the start after the engine died");
 	/* the running exec: the connection was lost */
 	line = strchr(line, '\n') + 1;
 	ck_assert_msg(sscanf(line, "%d %ld", &rc, &el) == 2, "child: %s", buf);
 	ck_assert_msg((rc == OHS_EUNREACHABLE || rc == OHS_EPROTOCOL) && strstr(line, "ohs_session_exec: "),
 		"exec when the engine died: %s", line);
-	ck_assert_msg(el - tkill < 5000, "the exec returned %ld ms after the kill", el - tkill);
+	ohs_test_assert_within(el - tkill, 0, "the exec returning after the engine was killed");
 	line = strchr(line, '\n') + 1;
-	ck_assert_msg(sscanf(line, "%d %ld", &rc, &el) == 2 && el < 5000, "free: %s", line);
+	ck_assert_msg(sscanf(line, "%d %ld", &rc, &el) == 2, "free: %s", line);
+	ohs_test_assert_within(el, 0, "freeing the sessions with the engine dead");
 	close(up[0]);
 	close(down[1]);
 	fprintf(stderr, "check_faults: engine killed: %s", buf);
