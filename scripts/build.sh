@@ -9,7 +9,16 @@ if [ ! -x configure ] || [ configure.ac -nt configure ]; then
 fi
 mkdir -p "$build"
 cd "$build"
-if [ ! -f Makefile ]; then
+# (Re)configure when there is no Makefile yet, or when the existing one was
+# configured without one of OHS_CONFIGURE_FLAGS (scripts/test.sh passes
+# --enable-werror).
+reconf=0
+[ -f Makefile ] || reconf=1
+for f in ${OHS_CONFIGURE_FLAGS:-}; do
+	[ $reconf = 1 ] && break
+	./config.status --config 2>/dev/null | grep -qF -- "'$f'" || reconf=1
+done
+if [ $reconf = 1 ]; then
 	"$top/configure" -q ${OHS_CONFIGURE_FLAGS:-}
 fi
 make -j"$(nproc)" >/dev/null || make
