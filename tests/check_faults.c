@@ -70,6 +70,44 @@ static json_t *get_json(ohs_client *c, const char *path, int *rc)
 	return out;
 }
 
+/*
+ * The outcomes that differ between engines are asserted one per engine
+ * version (never "either"): engine_known() names the version and fails for
+ * one whose outcomes are not recorded here yet.  Recorded: Docker 20.10
+ * (API 1.41, the CI engine).  To add one, run check_faults against it and
+ * write down each outcome where engine_is_2010() is tested, with the reason.
+ */
+static char *engine_version(ohs_client *c)
+{
+	int rc;
+	json_t *v = get_json(c, "/version", &rc);
+	char *out;
+
+	ck_assert_msg(rc == 0, "GET /version: %s", ohs_error_last());
+	out = ohs__strdup(json_string_value(json_object_get(v, "Version")) ?
+		json_string_value(json_object_get(v, "Version")) : "?");
+	json_decref(v);
+	return out;
+}
+
+static int engine_is_2010(ohs_client *c)
+{
+	char *v = engine_version(c);
+	int yes = strncmp(v, "20.10.", 6) == 0;
+
+	free(v);
+	return yes;
+}
+
+static void engine_known(ohs_client *c)
+{
+	char *v = engine_version(c);
+
+	ck_assert_msg(strncmp(v, "20.10.", 6) == 0, "engine version %s: its outcomes of this test "
+		"are not recorded in check_faults.c (only 20.10's are)", v);
+	free(v);
+}
+
 /* 1 when /KIND/NAME[/json] answers, 0 on 404. */
 static int exists(ohs_client *c, const char *kind, const char *name)
 {
@@ -440,19 +478,20 @@ START_TEST(test_killed_during_exec)
 	/* a death noticed at the end of the stream: no timeout involved */
 	ohs_test_assert_within(b.t_end - t0, 0, "returning after the kill");
 	/*
-	 * Documented outcome: the exec returns normally with the command's exit
-	 * code 137 (SIGKILL) when the engine reports one; where the engine loses
-	 * the exec with the container, a clear error naming the exec instead.
+	 * Documented outcome (man page): the exec returns normally with the
+	 * command's exit code 137 (SIGKILL) when the engine reports one; where
+	 * an engine loses the exec with the container, a clear error naming the
+	 * exec instead.  Engine 20.10 reports it: it ends the attached stream
+	 * when the container dies and its exec inspect then says ExitCode 137.
 	 */
 	fprintf(stderr, "check_faults: container killed during an exec: rc %d, exit code %d, %ld ms%s%s\n",
 		b.rc, b.rc == 0 ? ohs_exec_result_exit_code(b.res) : -1, b.t_end - t0, b.rc ? ": " : "", b.msg);
-	if (b.rc == 0) {
-		ck_assert_int_eq(ohs_exec_result_exit_code(b.res), 137);
-		ck_assert_str_eq(ohs_exec_result_stdout(b.res, NULL), "started\n");
-		ohs_exec_result_free(b.res);
-	} else {
-		ck_assert_msg(strstr(b.msg, "ohs_session_exec") != NULL, "rc %d: %s", b.rc, b.msg);
-	}
+	engine_known(cli);
+	ck_assert_msg(b.rc == 0, "engine 20.10 reports the killed exec's exit code, but rc %d: %s",
+		b.rc, b.msg);
+	ck_assert_int_eq(ohs_exec_result_exit_code(b.res), 137);
+	ck_assert_str_eq(ohs_exec_result_stdout(b.res, NULL), "started\n");
+	ohs_exec_result_free(b.res);
 	/* the next exec reports the sandbox's state */
 	ck_assert_ohs_error(ohs_session_exec_shell(&r, s, "true", NULL), OHS_ESTATE,
 		"ohs_session_exec: the sandbox cannot run commands");
@@ -521,11 +560,13 @@ START_TEST(test_oom_killed)
 	ck_assert_ohs_ok(ohs_session_exec_shell(&r, s, "echo alive", NULL));
 	ck_assert_str_eq(ohs_exec_result_stdout(r, NULL), "alive\n");
 	ohs_exec_result_free(r);
-	/* stopped: the engine's State.OOMKilled (engine 20.10 sets it at exit
-	 * when any OOM kill happened in the container) */
+	/* stopped: the engine's State.OOMKilled.  Engine 20.10 sets it when the
+	 * main process exits if any OOM event of the container's cgroup came
+	 * before (the exec's OOM kill above, long before the stop): 1. */
+	engine_known(cli);
 	ck_assert_ohs_ok(ohs_session_stop(s, 0));
 	ck_assert_ohs_ok(ohs_session_oom_kills(&n, s));
-	ck_assert_msg(n == 0 || n == 1, "stopped: %lld", (long long)n);
+	ck_assert_msg(n == (engine_is_2010(cli) ? 1 : -1), "stopped: OOM kills %lld", (long long)n);
 	ck_assert_ohs_ok(ohs_session_remove(s));
 	ck_assert_ohs_error(ohs_session_oom_kills(&n, s), OHS_ESTATE, "was removed");
 	ohs_session_free(s);
@@ -536,8 +577,16 @@ END_TEST
 
 START_TEST(test_oom_main_process)
 {
-	/* the main process itself OOM-killed: the engine's State.OOMKilled */
-	static const char *const cmd[] = { "sh", "-c", "head -c 100000000 /dev/zero | tail -n 1", NULL };
+	/*
+	 * The main command OOM-killed (its pipeline's tail): the engine's
+	 * State.OOMKilled.  Engine 20.10 records it when the main process exits
+	 * if the OOM event came first; the two events race when the main
+	 * process exits at once (about one run in three read 0), so the main
+	 * process waits 2 s before it exits with the pipeline's status (137):
+	 * then 20.10 always records it.
+	 */
+	static const char *const cmd[] = { "sh", "-c",
+		"head -c 100000000 /dev/zero | tail -n 1; rc=$?; sleep 2; exit $rc", NULL };
 	ohs_config *cfg = test_config();
 	ohs_session *s;
 	json_t *info;
@@ -560,6 +609,7 @@ START_TEST(test_oom_main_process)
 	}
 	free(path);
 	ck_assert_msg(!running, "the allocating main process still runs");
+	engine_known(cli);
 	/* the engine records the OOM event asynchronously: it may land just
 	 * after the container is seen stopped */
 	t0 = now_ms();
@@ -568,23 +618,15 @@ START_TEST(test_oom_main_process)
 		if (n == 0)
 			sleep_ms(100);
 	} while (n == 0 && now_ms() - t0 < 5000);
-	if (n == 0) {
-		/*
-		 * Engine 20.10 does not always record State.OOMKilled when the
-		 * killed process is a child of the main one (seen in about one
-		 * CI run in three); the kill itself must still show as 137.
-		 */
-		path = ohs__sprintf("/containers/%s/json", ohs_session_id(s));
-		info = get_json(cli, path, &rc);
-		ck_assert_ohs_ok(rc);
-		ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(info, "State"),
-			"ExitCode")), 137);
-		fprintf(stderr, "check_faults: the engine did not record OOMKilled; exit code 137\n");
-		json_decref(info);
-		free(path);
-	} else {
-		ck_assert_int_eq(n, 1);
-	}
+	/* the kill shows as 137, and the OOM kill is recorded (20.10: see above) */
+	path = ohs__sprintf("/containers/%s/json", ohs_session_id(s));
+	info = get_json(cli, path, &rc);
+	ck_assert_ohs_ok(rc);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(info, "State"),
+		"ExitCode")), 137);
+	json_decref(info);
+	free(path);
+	ck_assert_msg(n == (engine_is_2010(cli) ? 1 : -1), "OOM kills recorded: %lld", (long long)n);
 	ohs_session_free(s);
 	ohs_config_free(cfg);
 	assert_clean_on(cli);
@@ -1185,7 +1227,11 @@ START_TEST(test_engine_dies)
 	/* the running exec: the connection was lost */
 	line = strchr(line, '\n') + 1;
 	ck_assert_msg(sscanf(line, "%d %ld", &rc, &el) == 2, "child: %s", buf);
-	ck_assert_msg((rc == OHS_EUNREACHABLE || rc == OHS_EPROTOCOL) && strstr(line, "ohs_session_exec: "),
+	/* One outcome: the dead engine's end of the attached stream is closed
+	 * by the kernel (it had nothing unread from us), so the library reads
+	 * the end of the stream, then asks the engine for the exit code: that
+	 * connection is refused. */
+	ck_assert_msg(rc == OHS_EUNREACHABLE && strstr(line, "ohs_session_exec: cannot connect to the Docker engine"),
 		"exec when the engine died: %s", line);
 	ohs_test_assert_within(el - tkill, 0, "the exec returning after the engine was killed");
 	line = strchr(line, '\n') + 1;
