@@ -19,6 +19,10 @@ for f in ${OHS_CONFIGURE_FLAGS:-}; do
 	./config.status --config 2>/dev/null | grep -qF -- "'$f'" || reconf=1
 done
 if [ $reconf = 1 ]; then
+	had=0
+	[ -f Makefile ] && had=1
 	"$top/configure" -q ${OHS_CONFIGURE_FLAGS:-}
+	# objects built with other flags are not remade by make on their own
+	[ $had = 0 ] || make clean >/dev/null
 fi
 make -j"$(nproc)" >/dev/null || make
