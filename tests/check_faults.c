@@ -263,12 +263,23 @@ struct bg_exec {
 	ohs_session *s;
 	const char *cmd;
 	long timeout_ms;
-	volatile int seen;
+	int seen;       /* set and read with __atomic (TSan) */
 	int rc;
 	char msg[1024];
 	ohs_exec_result *res;
-	long t_end;
+	long t_end;     /* the same; set after rc, msg and res */
 };
+
+/* What the background exec has done so far, read from another thread. */
+static int bg_seen(struct bg_exec *b)
+{
+	return __atomic_load_n(&b->seen, __ATOMIC_ACQUIRE);
+}
+
+static long bg_ended(struct bg_exec *b)
+{
+	return __atomic_load_n(&b->t_end, __ATOMIC_ACQUIRE);
+}
 
 static int bg_output(int stream, const char *data, size_t len, void *payload)
 {
@@ -277,7 +288,7 @@ static int bg_output(int stream, const char *data, size_t len, void *payload)
 	(void)stream;
 	(void)data;
 	(void)len;
-	b->seen = 1;
+	__atomic_store_n(&b->seen, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -292,7 +303,7 @@ static void *bg_run(void *arg)
 	else
 		b->rc = OHS_ERROR;
 	snprintf(b->msg, sizeof(b->msg), "%s", b->rc < 0 && ohs_error_last() ? ohs_error_last() : "");
-	b->t_end = now_ms();
+	__atomic_store_n(&b->t_end, now_ms(), __ATOMIC_RELEASE);
 	ohs_exec_opts_free(o);
 	return NULL;
 }
@@ -306,9 +317,9 @@ static void bg_start(struct bg_exec *b, ohs_session *s, const char *cmd, long ti
 	b->cmd = cmd;
 	b->timeout_ms = timeout_ms;
 	ck_assert_int_eq(pthread_create(&b->thread, NULL, bg_run, b), 0);
-	while (!b->seen && !b->t_end && now_ms() - t0 < 20000)
+	while (!bg_seen(b) && !bg_ended(b) && now_ms() - t0 < 20000)
 		sleep_ms(10);
-	ck_assert_msg(b->seen, "the background exec printed nothing (rc %d: %s)", b->rc, b->msg);
+	ck_assert_msg(bg_seen(b), "the background exec printed nothing (rc %d: %s)", b->rc, b->msg);
 	sleep_ms(100);
 }
 
@@ -764,9 +775,9 @@ static void crash_child(int fd, const char *net, const char *image)
 	x.s = b;
 	x.cmd = "echo busy; sleep 60";
 	pthread_create(&x.thread, NULL, bg_run, &x);
-	while (!x.seen && !x.t_end)
+	while (!bg_seen(&x) && !bg_ended(&x))
 		sleep_ms(10);
-	if (!x.seen) {
+	if (!bg_seen(&x)) {
 		snprintf(line, sizeof(line), "exec failed %d %s\n", x.rc, x.msg);
 		if (write(fd, line, strlen(line)) < 0)
 			_exit(1);
@@ -1114,7 +1125,7 @@ static void engine_kill_child(int out, int in)
 	x.s = a;
 	x.cmd = "echo running; sleep 30";
 	pthread_create(&x.thread, NULL, bg_run, &x);
-	while (!x.seen && !x.t_end)
+	while (!bg_seen(&x) && !bg_ended(&x))
 		sleep_ms(10);
 	if (write(out, "running\n", 8) < 0 || read(in, &go, 1) != 1)
 		_exit(1);
