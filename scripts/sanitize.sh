@@ -17,8 +17,14 @@
 # to 1 here so that they run (and fail without an engine) instead of
 # skipping; set OHS_REQUIRE_ENGINE=0 to let them skip.  OHS_SAN_SKIP_ASAN=1
 # or OHS_SAN_SKIP_VALGRIND=1 leave a phase out; OHS_SAN_TSAN=1 adds a
-# ThreadSanitizer pass over the thread suites (see below).  Exits non-zero on any
-# finding; logs stay in the build directories (tests/*.log, tests/*.vg.log).
+# ThreadSanitizer pass over every suite that uses threads or shares a client
+# between threads (see below).  Exits non-zero on any finding; logs stay in
+# the build directories (tests/*.log, tests/*.vg.log).
+#
+# Nothing can hang: each `make check` runs under an outer timeout
+# (OHS_SAN_CHECK_TIMEOUT, default 1800 s) and each valgrind run under its own
+# (OHS_SAN_VG_TIMEOUT, default 900 s: CK_FORK=no leaves Check without its
+# per-test timeouts); an overrun is a failure naming what overran.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 san=${OHS_SAN_BUILD:-/tmp/ohs-san}
@@ -35,6 +41,9 @@ export OHS_REQUIRE_ENGINE="${OHS_REQUIRE_ENGINE:-1}"
 # Sanitized builds run several times slower: give Check's per-test timeouts room.
 export CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-5}"
 export OHS_TEST_IMAGE="${OHS_TEST_IMAGE:-ohs-test:latest}"
+
+check_limit=${OHS_SAN_CHECK_TIMEOUT:-1800}
+vg_limit=${OHS_SAN_VG_TIMEOUT:-900}
 
 status=0
 t0=$(date +%s)
@@ -72,7 +81,12 @@ if [ "${OHS_SAN_SKIP_ASAN:-0}" = 0 ]; then
 		export LSAN_OPTIONS
 	fi
 	rm -f "$san"/tests/*.log "$san"/tests/*.trs
-	if ! make -C "$san" -j"$jobs" check >"$san/check.log" 2>&1; then
+	timeout -k 30 "$check_limit" make -C "$san" -j"$jobs" check >"$san/check.log" 2>&1
+	rc=$?
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		status=1
+		echo "FAIL: make check under ASan + UBSan did not end within $check_limit s (killed)"
+	elif [ $rc != 0 ]; then
 		status=1
 		echo "FAIL: make check under sanitizers"
 	fi
@@ -98,8 +112,12 @@ if [ "${OHS_SAN_SKIP_ASAN:-0}" = 0 ]; then
 fi
 
 # ---------------------------------------------------------------- TSan (opt-in)
-# OHS_SAN_TSAN=1: the thread suites (OHS_SAN_TSAN_TESTS) in a -fsanitize=thread
-# build in ${OHS_SAN_TSAN_BUILD:-/tmp/ohs-tsan}.
+# OHS_SAN_TSAN=1: in a -fsanitize=thread build in ${OHS_SAN_TSAN_BUILD:-/tmp/ohs-tsan},
+# every suite with more than one thread (OHS_SAN_TSAN_TESTS): check_threads
+# and check_pool (sessions and a pool shared by threads), check_client (one
+# client used by several threads, a fake engine thread), check_faults (an
+# exec in a background thread while the main one kills the engine), and
+# check_error (the per-thread last error).
 if [ "${OHS_SAN_TSAN:-0}" != 0 ]; then
 	tsan=${OHS_SAN_TSAN_BUILD:-/tmp/ohs-tsan}
 	tt=$(date +%s)
@@ -109,12 +127,27 @@ if [ "${OHS_SAN_TSAN:-0}" != 0 ]; then
 		(cd "$tsan" && "$top/configure" -q CC=gcc CFLAGS="-g -O1 -fsanitize=thread" \
 			LDFLAGS="-fsanitize=thread") || { echo "FAIL: configure (TSan)"; exit 1; }
 	fi
-	if ! TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1${TSAN_OPTIONS:+:$TSAN_OPTIONS}" \
-		make -C "$tsan" -j"$jobs" check \
-		TESTS="${OHS_SAN_TSAN_TESTS:-tests/check_threads tests/check_pool}" >"$tsan/check.log" 2>&1; then
+	rm -f "$tsan"/tests/*.log "$tsan"/tests/*.trs
+	# (check_faults' create/remove cycles only report memory under a
+	# sanitizer: 200 of them are enough for TSan)
+	TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1${TSAN_OPTIONS:+:$TSAN_OPTIONS}" \
+		OHS_FAULTS_CYCLES="${OHS_FAULTS_CYCLES:-200}" timeout -k 30 "$check_limit" make -C "$tsan" -j"$jobs" check \
+		TESTS="${OHS_SAN_TSAN_TESTS:-tests/check_threads tests/check_pool tests/check_client tests/check_faults tests/check_error}" \
+		>"$tsan/check.log" 2>&1
+	rc=$?
+	if [ $rc != 0 ]; then
 		status=1
-		echo "FAIL: thread suites under TSan (logs in $tsan/tests)"
+		if [ $rc = 124 ] || [ $rc = 137 ]; then
+			echo "FAIL: thread suites under TSan did not end within $check_limit s (killed)"
+		else
+			echo "FAIL: thread suites under TSan (logs in $tsan/tests)"
+		fi
 		grep -aE -A20 'WARNING: ThreadSanitizer' "$tsan"/tests/*.log | head -n 60
+		for f in "$tsan"/tests/*.log; do
+			case "$f" in *test-suite.log) continue ;; esac
+			grep -qE '^:test-result: (FAIL|ERROR|XPASS)' "${f%.log}.trs" 2>/dev/null &&
+				{ echo "--- $f (last 40 lines)"; tail -n 40 "$f"; }
+		done
 	fi
 	grep -aE '^(PASS|FAIL|SKIP|ERROR):' "$tsan/check.log"
 	echo "TSan phase: $(($(date +%s) - tt)) s"
@@ -152,14 +185,19 @@ if [ "${OHS_SAN_SKIP_VALGRIND:-0}" = 0 ]; then
 		fi
 		s0=$(date +%s)
 		# shellcheck disable=SC2086
-		CK_FORK=no CK_DEFAULT_TIMEOUT="${CK_DEFAULT_TIMEOUT:-120}" $run valgrind -q \
-			--leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
+		CK_FORK=no CK_DEFAULT_TIMEOUT="${CK_DEFAULT_TIMEOUT:-120}" timeout -k 30 "$vg_limit" \
+			$run valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
 			"$prog" >"$log" 2>&1
 		rc=$?
 		secs=$(($(date +%s) - s0))
 		case $rc in
 		0) echo "PASS: valgrind $name (${secs}s)" ;;
 		77) echo "SKIP: valgrind $name (no engine; ${secs}s)" ;;
+		124 | 137)
+			status=1
+			echo "FAIL: valgrind $name did not end within $vg_limit s (killed), log $log"
+			tail -n 20 "$log"
+			;;
 		99)
 			status=1
 			echo "FAIL: valgrind $name: memcheck errors or definite leaks (${secs}s), log $log"
@@ -170,6 +208,7 @@ if [ "${OHS_SAN_SKIP_VALGRIND:-0}" = 0 ]; then
 			status=1
 			echo "FAIL: valgrind $name: exit $rc (${secs}s), log $log"
 			grep -aE '(:[EF]:|Checks:|Assertion)' "$log" | head -n 20
+			tail -n 20 "$log"
 			;;
 		esac
 	done

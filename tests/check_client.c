@@ -997,7 +997,7 @@ START_TEST(test_tls)
 	char host[64];
 
 	if (tls_fixture_start(&t) < 0) {
-		fprintf(stderr, "test_tls: openssl not found, TLS test skipped\n");
+		ohs_test_skip("test_tls", "openssl not found");
 		return;
 	}
 	snprintf(host, sizeof(host), "tcp://127.0.0.1:%d", t.port);

@@ -471,7 +471,9 @@ START_TEST(test_exec_timeout)
 	ck_assert_ohs_ok(ohs_session_exec_shell(&r, sess, "echo started; sleep 1001 & sleep 1000", o));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	ck_assert_msg(secs >= 0.9 && secs < 6.0, "timeout took %.2f s", secs);
+	/* not early (a correctness bound), and loosely not late */
+	ck_assert_msg(secs >= 0.9, "the 1000 ms timeout fired after %.2f s", secs);
+	ohs_test_assert_within(secs * 1000, 1000, "the 1000 ms timeout");
 	ck_assert_int_eq(ohs_exec_result_timed_out(r), 1);
 	ck_assert_int_eq(ohs_exec_result_exit_code(r), 137);
 	ck_assert_str_eq(ohs_exec_result_stdout(r, NULL), "started\n");
@@ -1279,6 +1281,8 @@ int main(void)
 
 		tcase_add_test(last, test_none_left);
 		suite_add_tcase(s, last);
+	} else {
+		ohs_test_skip_group("check_exec engine tests", "OHS_EXEC_UNIT_ONLY is set");
 	}
 	return ohs_test_run(s);
 }

@@ -70,6 +70,44 @@ static json_t *get_json(ohs_client *c, const char *path, int *rc)
 	return out;
 }
 
+/*
+ * The outcomes that differ between engines are asserted one per engine
+ * version (never "either"): engine_known() names the version and fails for
+ * one whose outcomes are not recorded here yet.  Recorded: Docker 20.10
+ * (API 1.41, the CI engine).  To add one, run check_faults against it and
+ * write down each outcome where engine_is_2010() is tested, with the reason.
+ */
+static char *engine_version(ohs_client *c)
+{
+	int rc;
+	json_t *v = get_json(c, "/version", &rc);
+	char *out;
+
+	ck_assert_msg(rc == 0, "GET /version: %s", ohs_error_last());
+	out = ohs__strdup(json_string_value(json_object_get(v, "Version")) ?
+		json_string_value(json_object_get(v, "Version")) : "?");
+	json_decref(v);
+	return out;
+}
+
+static int engine_is_2010(ohs_client *c)
+{
+	char *v = engine_version(c);
+	int yes = strncmp(v, "20.10.", 6) == 0;
+
+	free(v);
+	return yes;
+}
+
+static void engine_known(ohs_client *c)
+{
+	char *v = engine_version(c);
+
+	ck_assert_msg(strncmp(v, "20.10.", 6) == 0, "engine version %s: its outcomes of this test "
+		"are not recorded in check_faults.c (only 20.10's are)", v);
+	free(v);
+}
+
 /* 1 when /KIND/NAME[/json] answers, 0 on 404. */
 static int exists(ohs_client *c, const char *kind, const char *name)
 {
@@ -225,12 +263,23 @@ struct bg_exec {
 	ohs_session *s;
 	const char *cmd;
 	long timeout_ms;
-	volatile int seen;
+	int seen;       /* set and read with __atomic (TSan) */
 	int rc;
 	char msg[1024];
 	ohs_exec_result *res;
-	long t_end;
+	long t_end;     /* the same; set after rc, msg and res */
 };
+
+/* What the background exec has done so far, read from another thread. */
+static int bg_seen(struct bg_exec *b)
+{
+	return __atomic_load_n(&b->seen, __ATOMIC_ACQUIRE);
+}
+
+static long bg_ended(struct bg_exec *b)
+{
+	return __atomic_load_n(&b->t_end, __ATOMIC_ACQUIRE);
+}
 
 static int bg_output(int stream, const char *data, size_t len, void *payload)
 {
@@ -239,7 +288,7 @@ static int bg_output(int stream, const char *data, size_t len, void *payload)
 	(void)stream;
 	(void)data;
 	(void)len;
-	b->seen = 1;
+	__atomic_store_n(&b->seen, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -254,7 +303,7 @@ static void *bg_run(void *arg)
 	else
 		b->rc = OHS_ERROR;
 	snprintf(b->msg, sizeof(b->msg), "%s", b->rc < 0 && ohs_error_last() ? ohs_error_last() : "");
-	b->t_end = now_ms();
+	__atomic_store_n(&b->t_end, now_ms(), __ATOMIC_RELEASE);
 	ohs_exec_opts_free(o);
 	return NULL;
 }
@@ -268,9 +317,9 @@ static void bg_start(struct bg_exec *b, ohs_session *s, const char *cmd, long ti
 	b->cmd = cmd;
 	b->timeout_ms = timeout_ms;
 	ck_assert_int_eq(pthread_create(&b->thread, NULL, bg_run, b), 0);
-	while (!b->seen && !b->t_end && now_ms() - t0 < 20000)
+	while (!bg_seen(b) && !bg_ended(b) && now_ms() - t0 < 20000)
 		sleep_ms(10);
-	ck_assert_msg(b->seen, "the background exec printed nothing (rc %d: %s)", b->rc, b->msg);
+	ck_assert_msg(bg_seen(b), "the background exec printed nothing (rc %d: %s)", b->rc, b->msg);
 	sleep_ms(100);
 }
 
@@ -402,7 +451,7 @@ START_TEST(test_fake_exec_faults)
 	t0 = now_ms();
 	ck_assert_ohs_error(ohs_session_exec_shell(&r, s, "true", NULL), OHS_ETIMEOUT,
 		"ohs_session_exec: inspect exec: no answer from the Docker engine");
-	ck_assert_int_lt(now_ms() - t0, 5000);
+	ohs_test_assert_within(now_ms() - t0, 400, "the 400 ms request timeout");
 	ck_assert_ptr_null(r);
 
 	/* and the same session works once the engine answers again */
@@ -635,21 +684,23 @@ START_TEST(test_killed_during_exec)
 	ck_assert_ohs_ok(ohs__client_request(cli, "POST", path, NULL, NULL, 0, NULL, "kill"));
 	free(path);
 	pthread_join(b.thread, NULL);
-	ck_assert_msg(b.t_end - t0 < 10000, "the exec returned %ld ms after the kill", b.t_end - t0);
+	/* a death noticed at the end of the stream: no timeout involved */
+	ohs_test_assert_within(b.t_end - t0, 0, "returning after the kill");
 	/*
-	 * Documented outcome: the exec returns normally with the command's exit
-	 * code 137 (SIGKILL) when the engine reports one; where the engine loses
-	 * the exec with the container, a clear error naming the exec instead.
+	 * Documented outcome (man page): the exec returns normally with the
+	 * command's exit code 137 (SIGKILL) when the engine reports one; where
+	 * an engine loses the exec with the container, a clear error naming the
+	 * exec instead.  Engine 20.10 reports it: it ends the attached stream
+	 * when the container dies and its exec inspect then says ExitCode 137.
 	 */
 	fprintf(stderr, "check_faults: container killed during an exec: rc %d, exit code %d, %ld ms%s%s\n",
 		b.rc, b.rc == 0 ? ohs_exec_result_exit_code(b.res) : -1, b.t_end - t0, b.rc ? ": " : "", b.msg);
-	if (b.rc == 0) {
-		ck_assert_int_eq(ohs_exec_result_exit_code(b.res), 137);
-		ck_assert_str_eq(ohs_exec_result_stdout(b.res, NULL), "started\n");
-		ohs_exec_result_free(b.res);
-	} else {
-		ck_assert_msg(strstr(b.msg, "ohs_session_exec") != NULL, "rc %d: %s", b.rc, b.msg);
-	}
+	engine_known(cli);
+	ck_assert_msg(b.rc == 0, "engine 20.10 reports the killed exec's exit code, but rc %d: %s",
+		b.rc, b.msg);
+	ck_assert_int_eq(ohs_exec_result_exit_code(b.res), 137);
+	ck_assert_str_eq(ohs_exec_result_stdout(b.res, NULL), "started\n");
+	ohs_exec_result_free(b.res);
 	/* the next exec reports the sandbox's state */
 	ck_assert_ohs_error(ohs_session_exec_shell(&r, s, "true", NULL), OHS_ESTATE,
 		"is not running: its main process exited (exited, exit code 137)");
@@ -718,11 +769,13 @@ START_TEST(test_oom_killed)
 	ck_assert_ohs_ok(ohs_session_exec_shell(&r, s, "echo alive", NULL));
 	ck_assert_str_eq(ohs_exec_result_stdout(r, NULL), "alive\n");
 	ohs_exec_result_free(r);
-	/* stopped: the engine's State.OOMKilled (engine 20.10 sets it at exit
-	 * when any OOM kill happened in the container) */
+	/* stopped: the engine's State.OOMKilled.  Engine 20.10 sets it when the
+	 * main process exits if any OOM event of the container's cgroup came
+	 * before (the exec's OOM kill above, long before the stop): 1. */
+	engine_known(cli);
 	ck_assert_ohs_ok(ohs_session_stop(s, 0));
 	ck_assert_ohs_ok(ohs_session_oom_kills(&n, s));
-	ck_assert_msg(n == 0 || n == 1, "stopped: %lld", (long long)n);
+	ck_assert_msg(n == (engine_is_2010(cli) ? 1 : -1), "stopped: OOM kills %lld", (long long)n);
 	ck_assert_ohs_ok(ohs_session_remove(s));
 	ck_assert_ohs_error(ohs_session_oom_kills(&n, s), OHS_ESTATE, "was removed");
 	ohs_session_free(s);
@@ -733,8 +786,16 @@ END_TEST
 
 START_TEST(test_oom_main_process)
 {
-	/* the main process itself OOM-killed: the engine's State.OOMKilled */
-	static const char *const cmd[] = { "sh", "-c", "head -c 100000000 /dev/zero | tail -n 1", NULL };
+	/*
+	 * The main command OOM-killed (its pipeline's tail): the engine's
+	 * State.OOMKilled.  Engine 20.10 records it when the main process exits
+	 * if the OOM event came first; the two events race when the main
+	 * process exits at once (about one run in three read 0), so the main
+	 * process waits 2 s before it exits with the pipeline's status (137):
+	 * then 20.10 always records it.
+	 */
+	static const char *const cmd[] = { "sh", "-c",
+		"head -c 100000000 /dev/zero | tail -n 1; rc=$?; sleep 2; exit $rc", NULL };
 	ohs_config *cfg = test_config();
 	ohs_session *s;
 	json_t *info;
@@ -757,6 +818,7 @@ START_TEST(test_oom_main_process)
 	}
 	free(path);
 	ck_assert_msg(!running, "the allocating main process still runs");
+	engine_known(cli);
 	/* the engine records the OOM event asynchronously: it may land just
 	 * after the container is seen stopped */
 	t0 = now_ms();
@@ -765,23 +827,15 @@ START_TEST(test_oom_main_process)
 		if (n == 0)
 			sleep_ms(100);
 	} while (n == 0 && now_ms() - t0 < 5000);
-	if (n == 0) {
-		/*
-		 * Engine 20.10 does not always record State.OOMKilled when the
-		 * killed process is a child of the main one (seen in about one
-		 * CI run in three); the kill itself must still show as 137.
-		 */
-		path = ohs__sprintf("/containers/%s/json", ohs_session_id(s));
-		info = get_json(cli, path, &rc);
-		ck_assert_ohs_ok(rc);
-		ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(info, "State"),
-			"ExitCode")), 137);
-		fprintf(stderr, "check_faults: the engine did not record OOMKilled; exit code 137\n");
-		json_decref(info);
-		free(path);
-	} else {
-		ck_assert_int_eq(n, 1);
-	}
+	/* the kill shows as 137, and the OOM kill is recorded (20.10: see above) */
+	path = ohs__sprintf("/containers/%s/json", ohs_session_id(s));
+	info = get_json(cli, path, &rc);
+	ck_assert_ohs_ok(rc);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(info, "State"),
+		"ExitCode")), 137);
+	json_decref(info);
+	free(path);
+	ck_assert_msg(n == (engine_is_2010(cli) ? 1 : -1), "OOM kills recorded: %lld", (long long)n);
 	ohs_session_free(s);
 	ohs_config_free(cfg);
 	assert_clean_on(cli);
@@ -919,9 +973,9 @@ static void crash_child(int fd, const char *net, const char *image)
 	x.s = b;
 	x.cmd = "echo busy; sleep 60";
 	pthread_create(&x.thread, NULL, bg_run, &x);
-	while (!x.seen && !x.t_end)
+	while (!bg_seen(&x) && !bg_ended(&x))
 		sleep_ms(10);
-	if (!x.seen) {
+	if (!bg_seen(&x)) {
 		snprintf(line, sizeof(line), "exec failed %d %s\n", x.rc, x.msg);
 		if (write(fd, line, strlen(line)) < 0)
 			_exit(1);
@@ -1269,7 +1323,7 @@ static void engine_kill_child(int out, int in)
 	x.s = a;
 	x.cmd = "echo running; sleep 30";
 	pthread_create(&x.thread, NULL, bg_run, &x);
-	while (!x.seen && !x.t_end)
+	while (!bg_seen(&x) && !bg_ended(&x))
 		sleep_ms(10);
 	if (write(out, "running\n", 8) < 0 || read(in, &go, 1) != 1)
 		_exit(1);
@@ -1307,7 +1361,7 @@ START_TEST(test_engine_dies)
 	pid_t child;
 
 	if (!pd_possible(why, sizeof(why))) {
-		fprintf(stderr, "check_faults: SKIP engine-death tests: %s\n", why);
+		ohs_test_skip("engine-death tests", why);
 		return;
 	}
 	pd_start();
@@ -1330,12 +1384,12 @@ START_TEST(test_engine_dies)
 	ck_assert_int_eq(b.rc, OHS_ETIMEOUT);
 	ck_assert_msg(strstr(b.msg, "ohs_session_exec: timeout: killing the command failed") &&
 		strstr(b.msg, "no answer from the Docker engine"), "message: %s", b.msg);
-	ck_assert_msg(b.t_end - t0 < 8000, "the exec returned %ld ms after the freeze", b.t_end - t0);
+	ohs_test_assert_within(b.t_end - t0, 2000 + 1500, "returning after the freeze (exec timeout 2000 ms, request timeout 1500 ms)");
 	/* a create while frozen: the same timeout, nothing made */
 	t0 = now_ms();
 	ck_assert_ohs_error(ohs_session_create(&s2, pc, cfg, NULL, NULL), OHS_ETIMEOUT,
 		"no answer from the Docker engine at unix://");
-	ck_assert_int_lt(now_ms() - t0, 5000);
+	ohs_test_assert_within(now_ms() - t0, 1500, "a create while frozen (request timeout 1500 ms)");
 	ck_assert_ptr_null(s2);
 	pd_kill(SIGCONT);
 	/* the engine is back: the same client and session work again */
@@ -1377,15 +1431,21 @@ START_TEST(test_engine_dies)
 	ck_assert_msg(sscanf(line, "%d %ld", &rc, &el) == 2, "child: %s", buf);
 	ck_assert_msg(rc == OHS_EUNREACHABLE && strstr(line, "cannot connect to the Docker engine"),
 		"start after the engine died: %s", line);
-	ck_assert_msg(el < 5000, "start took %ld ms", el);
+	/* refused at once (a dead socket): no timeout involved */
+	ohs_test_assert_within(el, 0, "the start after the engine died");
 	/* the running exec: the connection was lost */
 	line = strchr(line, '\n') + 1;
 	ck_assert_msg(sscanf(line, "%d %ld", &rc, &el) == 2, "child: %s", buf);
-	ck_assert_msg((rc == OHS_EUNREACHABLE || rc == OHS_EPROTOCOL) && strstr(line, "ohs_session_exec: "),
+	/* One outcome: the dead engine's end of the attached stream is closed
+	 * by the kernel (it had nothing unread from us), so the library reads
+	 * the end of the stream, then asks the engine for the exit code: that
+	 * connection is refused. */
+	ck_assert_msg(rc == OHS_EUNREACHABLE && strstr(line, "ohs_session_exec: cannot connect to the Docker engine"),
 		"exec when the engine died: %s", line);
-	ck_assert_msg(el - tkill < 5000, "the exec returned %ld ms after the kill", el - tkill);
+	ohs_test_assert_within(el - tkill, 0, "the exec returning after the engine was killed");
 	line = strchr(line, '\n') + 1;
-	ck_assert_msg(sscanf(line, "%d %ld", &rc, &el) == 2 && el < 5000, "free: %s", line);
+	ck_assert_msg(sscanf(line, "%d %ld", &rc, &el) == 2, "free: %s", line);
+	ohs_test_assert_within(el, 0, "freeing the sessions with the engine dead");
 	close(up[0]);
 	close(down[1]);
 	fprintf(stderr, "check_faults: engine killed: %s", buf);

@@ -58,6 +58,35 @@ static size_t count_ours(void)
 	return n;
 }
 
+/* This run's containers (running or not), as the engine lists them. */
+static json_t *ours_list(void)
+{
+	char *f = ohs__sprintf("{\"label\":[\"%s=%s\"]}", TEST_LABEL, run_id);
+	char *e = ohs__client_escape(f), *path = ohs__sprintf("/containers/json?all=1&filters=%s", e);
+	json_t *list = NULL;
+
+	ck_assert_ohs_ok(ohs__client_json(cli, "GET", path, NULL, &list, "list containers"));
+	ck_assert(json_is_array(list));
+	free(f);
+	free(e);
+	free(path);
+	return list;
+}
+
+/* Whether container `id` is in `list` (from ours_list()). */
+static int id_in(json_t *list, const char *id)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(list, i, c) {
+		const char *cid = json_string_value(json_object_get(c, "Id"));
+		if (cid && strcmp(cid, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Wait until this run's containers number `want` (removal is in the background). */
 static void wait_ours(size_t want, long timeout_ms)
 {
@@ -151,6 +180,7 @@ START_TEST(test_warm_acquire_and_refill)
 	ohs_config *cfg = test_config(NULL);
 	ohs_pool *p = NULL;
 	ohs_session *s = NULL, *s2 = NULL;
+	json_t *before;
 	double t0, dt;
 
 	ck_assert_ohs_ok(ohs_pool_new(&p, cli, cfg, 2));
@@ -159,13 +189,20 @@ START_TEST(test_warm_acquire_and_refill)
 	ck_assert_uint_eq(ohs_pool_ready(p), 2);
 	wait_ours(2, 1000);
 
+	/* "warm" is asserted by what happens, not by the clock (timing is
+	 * bench/'s business, and a loaded CI machine makes any bound flaky):
+	 * the acquired sandbox is one of the two that existed before the call.
+	 * The time is printed for the log only. */
+	before = ours_list();
 	t0 = now_ms();
 	ck_assert_ohs_ok(ohs_pool_acquire(&s, p, 0));
 	dt = now_ms() - t0;
-	/* (valgrind and the sanitizers slow every call down several times) */
-	ck_assert_msg(dt < (ohs_test_under_valgrind() || OHS_TEST_SANITIZED ? 100.0 : 5.0),
-		"warm acquire took %.3f ms, expected < 5 ms", dt);
+	fprintf(stderr, "test_warm_acquire_and_refill: warm acquire took %.3f ms\n", dt);
 	ck_assert_ptr_nonnull(s);
+	ck_assert_msg(id_in(before, ohs_session_id(s)),
+		"the acquired sandbox %s was not among the pool's ready ones: not a warm acquire",
+		ohs_session_id(s));
+	json_decref(before);
 	ck_assert(is_running(s));
 	check_echo(s, "warm");
 

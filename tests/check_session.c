@@ -1697,7 +1697,7 @@ START_TEST(test_pull)
 	int rc;
 
 	if (!reg || !*reg) {
-		fprintf(stderr, "test_pull: OHS_TEST_REGISTRY not set, not run\n");
+		ohs_test_skip("test_pull", "OHS_TEST_REGISTRY (a registry to push to) is not set");
 		return;
 	}
 	tag = ohs__sprintf("pull-%s", run_id);

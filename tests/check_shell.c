@@ -309,7 +309,7 @@ START_TEST(test_timeout_child)
 	expect("cd /tmp && export KEEP=1 PLAIN=2", 0, "", "");
 	t0 = now_ms();
 	r = run("echo before; sleep 1000; echo never", 1000);
-	ck_assert_msg(now_ms() - t0 < 8000, "timeout took %ld ms", now_ms() - t0);
+	ohs_test_assert_within(now_ms() - t0, 1000, "the 1000 ms timeout");
 	ck_assert_int_eq(ohs_exec_result_timed_out(r), 1);
 	ck_assert_str_eq(ohs_exec_result_stdout(r, NULL), "before\n");
 	ck_assert_int_eq(ohs_exec_result_exit_code(r), 137);
@@ -329,7 +329,7 @@ START_TEST(test_timeout_builtin_loop)
 	expect("cd /tmp && PLAIN=2", 0, "", "");
 	t0 = now_ms();
 	r = run("echo spin; while :; do :; done; echo never", 500);
-	ck_assert_msg(now_ms() - t0 < 8000, "timeout took %ld ms", now_ms() - t0);
+	ohs_test_assert_within(now_ms() - t0, 500, "the 500 ms timeout");
 	ck_assert_int_eq(ohs_exec_result_timed_out(r), 1);
 	ck_assert_str_eq(ohs_exec_result_stdout(r, NULL), "spin\n");
 	ck_assert_int_eq(ohs_shell_restarted(sh), 0);
@@ -347,7 +347,8 @@ START_TEST(test_timeout_stuck_restarts)
 	t0 = now_ms();
 	/* the command ignores the interrupt: the shell is replaced */
 	r = run("trap '' USR1; echo spin; while :; do :; done", 500);
-	ck_assert_msg(now_ms() - t0 < 15000, "timeout took %ld ms", now_ms() - t0);
+	/* the timeout, then the kill grace (2 s in shell.c), then a new shell */
+	ohs_test_assert_within(now_ms() - t0, 500 + 2000, "the 500 ms timeout and a restart");
 	ck_assert_int_eq(ohs_exec_result_timed_out(r), 1);
 	ck_assert_int_eq(ohs_exec_result_exit_code(r), 137);
 	ck_assert_str_eq(ohs_exec_result_stdout(r, NULL), "spin\n");
@@ -394,7 +395,8 @@ START_TEST(test_shell_killed)
 
 	ck_assert_ohs_error(ohs_shell_run(&r, sh, "echo x; kill -9 $$", 0), OHS_ESTATE,
 		"the shell process ended (exit status 137)");
-	ck_assert_msg(now_ms() - t0 < 5000, "took %ld ms", now_ms() - t0);
+	/* noticed at the end of the stream: no timeout involved */
+	ohs_test_assert_within(now_ms() - t0, 0, "noticing the death");
 	ck_assert_ptr_null(r);
 	ck_assert_int_eq(ohs_shell_alive(sh), 0);
 	ck_assert_int_eq(ohs_shell_exit_code(sh), 137);
@@ -416,7 +418,8 @@ START_TEST(test_shell_killed_with_child)
 	/* a child keeps the output pipes open: found dead by the idle check */
 	ck_assert_ohs_error(ohs_shell_run(&r, sh, "sleep 30 & kill -9 $$", 0), OHS_ESTATE,
 		"the shell process ended");
-	ck_assert_msg(now_ms() - t0 < 5000, "took %ld ms", now_ms() - t0);
+	/* noticed by the idle check (IDLE_CHECK_MS, 1 s in shell.c) */
+	ohs_test_assert_within(now_ms() - t0, 1000, "noticing the death by the idle check");
 	ck_assert_int_eq(ohs_shell_alive(sh), 0);
 }
 END_TEST
@@ -629,6 +632,8 @@ int main(void)
 
 		tcase_add_test(last, test_none_left);
 		suite_add_tcase(s, last);
+	} else {
+		ohs_test_skip_group("check_shell engine tests", "OHS_SHELL_UNIT_ONLY is set");
 	}
 	return ohs_test_run(s);
 }

@@ -62,7 +62,9 @@ set -- PATH="$PATH" HOME="$tmp/home" \
 	AGENT_SERVER_IMAGE_REPOSITORY=ohs-test AGENT_SERVER_IMAGE_TAG=latest \
 	SANDBOX_ENV_FOO='bar "quoted" \ /slash é'
 
-LD_LIBRARY_PATH=$prefix/lib "$tmp/demo" "$@" | sed 1d >"$tmp/body.c" || fail "parity: demo failed"
+# (the demo's own exit status counts: no pipe, which would keep only sed's)
+LD_LIBRARY_PATH=$prefix/lib "$tmp/demo" "$@" >"$tmp/demo.out" || fail "parity: demo failed (exit $?): $(cat "$tmp/demo.out")"
+sed 1d "$tmp/demo.out" >"$tmp/body.c" || fail "parity: cannot cut the demo's output"
 # create_body is the last member of `config --json`: cut it out byte for byte
 # (--show-secrets: SANDBOX_ENV_FOO is in it, and masked values would differ)
 env -i LD_LIBRARY_PATH="$prefix/lib" "$@" "$prefix/bin/ohsandbox" config --json --show-secrets >"$tmp/cli.json" ||

@@ -109,11 +109,21 @@ cli_error() { # ENGINE LABEL NEEDLE [ENV=VALUE...]
 }
 
 # No container or network of the tests is left on the engine at SOCK.
+# The engine must answer both lists (a JSON array each): a failed or empty
+# answer is a failure, never "nothing left".
 none_left() { # ENGINE SOCK
-	n=$(curl -s --unix-socket "$2" 'http://localhost/v1.41/containers/json?all=1' |
-		grep -o '"Names":\["/ohs-[^"]*"' | wc -l)
-	m=$(curl -s --unix-socket "$2" 'http://localhost/v1.41/networks' |
-		grep -o '"Name":"ohs-[^"]*"' | wc -l)
+	if ! cl=$(curl -sSf --max-time 30 --unix-socket "$2" 'http://localhost/v1.41/containers/json?all=1' 2>&1) ||
+	   [ "$(printf %.1s "$cl")" != "[" ]; then
+		failed "$1: cannot list the containers on $2: $cl"
+		return
+	fi
+	if ! nl=$(curl -sSf --max-time 30 --unix-socket "$2" 'http://localhost/v1.41/networks' 2>&1) ||
+	   [ "$(printf %.1s "$nl")" != "[" ]; then
+		failed "$1: cannot list the networks on $2: $nl"
+		return
+	fi
+	n=$(printf '%s' "$cl" | grep -o '"Names":\["/ohs-[^"]*"' | wc -l)
+	m=$(printf '%s' "$nl" | grep -o '"Name":"ohs-[^"]*"' | wc -l)
 	if [ "$n" -eq 0 ] && [ "$m" -eq 0 ]; then
 		pass "$1: no ohs-* container or network left"
 	else

@@ -1,9 +1,11 @@
 /*
  * fuzz_engine: whole library operations against a scripted engine.
  *
- * run.sh links this target WITHOUT client.o: the transport functions of
- * libohsandbox/client_int.h are replaced here by stubs that answer each
- * request with the next response taken from the input, so that the JSON
+ * run.sh links this target WITHOUT client.o (the line below tells it so):
+ * OHS-FUZZ-WITHOUT: client.o
+ * The transport functions of libohsandbox/client_int.h are replaced here by
+ * stubs that answer each request with the next response taken from the
+ * input, so that the JSON
  * parsing of session/exec/reap/shell code runs exactly as with a real
  * engine, but without any socket.  nanosleep() is replaced too (exec's
  * inspect polling would otherwise sleep).

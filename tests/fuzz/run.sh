@@ -3,17 +3,27 @@
 #
 #   tests/fuzz/run.sh ABS_SRCDIR ABS_BUILDDIR [TARGET...]
 #
-# Each fuzz_*.c is compiled with clang (-fsanitize=fuzzer,address,undefined)
-# together with the library sources into BUILDDIR/tests/fuzz/, then run for
-# OHS_FUZZ_SECONDS (default 20) over a copy of its seed corpus
-# tests/fuzz/corpus/<target>/ (new inputs go to the copy, never into the
-# source tree).  Any crash, leak, UB report, timeout or build failure makes
-# the script exit non-zero; crash inputs are left in BUILDDIR/tests/fuzz/
-# artifacts/.  The configured build tree must exist (build-config.h,
-# include/ohsandbox/version.h): `make fuzz` runs `make all` first.
+# Every tests/fuzz/fuzz_*.c is a target (nothing to register: a new file is
+# picked up).  Each is compiled with clang (-fsanitize=fuzzer,address,
+# undefined) together with the library sources into BUILDDIR/tests/fuzz/,
+# without the library objects it replaces: the ones it #includes
+# ("../../libohsandbox/NAME.c") and the ones a line "OHS-FUZZ-WITHOUT:
+# NAME.o ..." in its source names.  Then it runs for OHS_FUZZ_SECONDS
+# (default 20) over a copy of its corpus tests/fuzz/corpus/<target>/.
+#
+# The corpus accumulates: after a clean run, the run's new inputs that add
+# coverage are minimised into tests/fuzz/corpus/<target>/ with libFuzzer's
+# -merge=1 (OHS_FUZZ_MERGE=0 leaves the source tree alone); commit them.
+# A crash input is copied there too (as crash-<sha1>), so that every later
+# run replays it as a regression test until it is fixed.  Any crash, leak,
+# UB report, timeout or build failure makes the script exit non-zero; the
+# artifacts stay in BUILDDIR/tests/fuzz/artifacts/.  The configured build
+# tree must exist (build-config.h, include/ohsandbox/version.h): `make fuzz`
+# runs `make all` first.
 #
 # Environment: OHS_FUZZ_SECONDS, OHS_FUZZ_CC (clang), OHS_FUZZ_JOBS (targets
-# run at the same time, default 1), OHS_FUZZ_FLAGS (extra libFuzzer flags).
+# run at the same time, default 1), OHS_FUZZ_FLAGS (extra libFuzzer flags),
+# OHS_FUZZ_MERGE (default 1).
 set -u
 
 if [ $# -lt 2 ]; then
@@ -30,8 +40,10 @@ JOBS=${OHS_FUZZ_JOBS:-1}
 OUT=$BLD/tests/fuzz
 OBJ=$OUT/obj
 
-ALL_TARGETS="fuzz_volumes fuzz_env fuzz_networks fuzz_demux fuzz_json fuzz_engine fuzz_cli fuzz_policy fuzz_merge fuzz_download"
+MERGE=${OHS_FUZZ_MERGE:-1}
+ALL_TARGETS=$(cd "$SRC/tests/fuzz" && ls fuzz_*.c | sed 's/\.c$//' | tr '\n' ' ')
 TARGETS=${*:-$ALL_TARGETS}
+[ -n "$TARGETS" ] || { echo "fuzz: no tests/fuzz/fuzz_*.c target found" >&2; exit 1; }
 
 if ! command -v "$CC" >/dev/null 2>&1; then
 	echo "fuzz: $CC not found (set OHS_FUZZ_CC to a clang with libFuzzer)" >&2
@@ -69,8 +81,18 @@ for src in "$SRC"/libohsandbox/*.c; do
 done
 
 for t in $TARGETS; do
+	[ -f "$SRC/tests/fuzz/$t.c" ] || { echo "fuzz: FAIL: no target $SRC/tests/fuzz/$t.c" >&2; exit 1; }
 	objs=$LIBOBJS
+	# The library objects the target replaces: those it #includes, and
+	# those named on an "OHS-FUZZ-WITHOUT:" line.
+	without=$( (sed -n 's|^#include "\.\./\.\./libohsandbox/\([a-z_]*\)\.c".*|\1.o|p' "$SRC/tests/fuzz/$t.c"
+		sed -n 's|.*OHS-FUZZ-WITHOUT:\(.*\)|\1|p' "$SRC/tests/fuzz/$t.c" | sed 's|\*/||' | tr ' ' '\n') |
+		grep -E '^[a-z_]+\.o$' | sort -u)
+	for o in $without; do
+		objs=$(printf '%s\n' $objs | grep -v "/$o\$")
+	done
 	# shellcheck disable=SC2086 # LIBOBJS splits on purpose (no spaces in paths)
+	# (older per-target special cases; the rule above already covers these)
 	case $t in
 	# fuzz_json #includes session.c to reach its static parsers.
 	fuzz_json) objs=$(printf '%s\n' $LIBOBJS | grep -v '/session\.o$') ;;
@@ -106,10 +128,27 @@ run_one() {
 	( cd "$OUT" && "./$t" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
 		-max_len=4096 -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$t-" \
 		${OHS_FUZZ_FLAGS:-} "$work" ) >"$OUT/$t.log" 2>&1
-	echo $? >"$OUT/$t.rc"
+	rc=$?
+	echo $rc >"$OUT/$t.rc"
+	[ "$MERGE" != 0 ] || return 0
+	mkdir -p "$SRC/tests/fuzz/corpus/$t"
+	if [ $rc -ne 0 ]; then
+		# keep each crash input as a regression test
+		for a in "$OUT/artifacts/$t-"*; do
+			[ -f "$a" ] || continue
+			cp "$a" "$SRC/tests/fuzz/corpus/$t/crash-$(sha1sum <"$a" | cut -c1-40)"
+		done
+		return 0
+	fi
+	# the run's new inputs that add coverage, minimised, into the source corpus
+	before=$(ls "$SRC/tests/fuzz/corpus/$t" | wc -l)
+	( cd "$OUT" && "./$t" -merge=1 -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+		"$SRC/tests/fuzz/corpus/$t" "$work" ) >"$OUT/$t.merge.log" 2>&1 ||
+		echo 1 >"$OUT/$t.rc"
+	echo $(($(ls "$SRC/tests/fuzz/corpus/$t" | wc -l) - before)) >"$OUT/$t.new"
 }
 
-rm -f "$OUT"/*.rc
+rm -f "$OUT"/*.rc "$OUT"/*.new
 if [ "$JOBS" -gt 1 ]; then
 	running=0
 	for t in $TARGETS; do
@@ -129,22 +168,32 @@ fi
 
 total=0
 failed=0
+newtotal=0
 for t in $TARGETS; do
 	rc=$(cat "$OUT/$t.rc" 2>/dev/null || echo 1)
 	runs=$(sed -n 's/^Done \([0-9][0-9]*\) runs.*/\1/p' "$OUT/$t.log" | tail -1)
 	[ -n "$runs" ] || runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9][0-9]*\).*/\1/p' "$OUT/$t.log" | tail -1)
 	[ -n "$runs" ] || runs=0
 	total=$((total + runs))
+	new=$(cat "$OUT/$t.new" 2>/dev/null || echo 0)
 	if [ "$rc" -eq 0 ]; then
-		printf 'fuzz: %-14s %10s executions, ok\n' "$t" "$runs"
+		printf 'fuzz: %-14s %10s executions, ok, corpus %s inputs (%s new)\n' "$t" "$runs" \
+			"$(ls "$SRC/tests/fuzz/corpus/$t" 2>/dev/null | wc -l)" "$new"
+		newtotal=$((newtotal + new))
 	else
 		failed=$((failed + 1))
 		printf 'fuzz: %-14s %10s executions, FAILED (exit %s), log %s\n' "$t" "$runs" "$rc" "$OUT/$t.log"
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz invariant failed|.*runtime error:|artifact_prefix|Test unit written)' \
 			"$OUT/$t.log" | head -20 | sed 's/^/    /'
+		[ -s "$OUT/$t.merge.log" ] && { echo "    corpus merge:"; tail -n 5 "$OUT/$t.merge.log" | sed 's/^/    /'; }
+		[ "$MERGE" != 0 ] && ls "$SRC/tests/fuzz/corpus/$t"/crash-* >/dev/null 2>&1 &&
+			echo "    crash inputs kept as regression tests: $(ls "$SRC/tests/fuzz/corpus/$t"/crash-* | tr '\n' ' ')"
 	fi
 done
 echo "fuzz: $total executions in total"
+if [ "$MERGE" != 0 ] && [ "$newtotal" -gt 0 ]; then
+	echo "fuzz: $newtotal new corpus inputs in $SRC/tests/fuzz/corpus/: commit them"
+fi
 if [ "$failed" -gt 0 ]; then
 	echo "fuzz: $failed target(s) failed" >&2
 	exit 1

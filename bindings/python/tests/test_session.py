@@ -35,12 +35,32 @@ class _UnixHTTP(http.client.HTTPConnection):
         self.sock.connect(self._path)
 
 
+def _raw_connection(host):
+    """An HTTP connection to the engine at DOCKER_HOST, without the library:
+    unix://PATH, or tcp://HOST:PORT (TLS with DOCKER_CERT_PATH's ca.pem,
+    cert.pem and key.pem when DOCKER_TLS_VERIFY is set)."""
+    if host.startswith("unix://"):
+        return _UnixHTTP(host[len("unix://"):])
+    if host.startswith("tcp://"):
+        hostport = host[len("tcp://"):].rstrip("/")
+        if os.environ.get("DOCKER_TLS_VERIFY", "") not in ("", "0"):
+            import ssl
+            certs = os.environ.get("DOCKER_CERT_PATH") or os.path.expanduser("~/.docker")
+            ctx = ssl.create_default_context(cafile=os.path.join(certs, "ca.pem"))
+            ctx.load_cert_chain(os.path.join(certs, "cert.pem"), os.path.join(certs, "key.pem"))
+            return http.client.HTTPSConnection(hostport, timeout=30, context=ctx)
+        return http.client.HTTPConnection(hostport, timeout=30)
+    # (with OHS_REQUIRE_ENGINE=1 a test that cannot check must fail, not skip)
+    if REQUIRE:
+        raise AssertionError("raw engine access: unsupported DOCKER_HOST %s "
+                             "(expected unix:// or tcp://)" % host)
+    raise unittest.SkipTest("raw engine access needs a unix:// or tcp:// DOCKER_HOST, not %s" % host)
+
+
 def raw_get(path):
     """GET on the engine socket without the library (for independent checks)."""
     host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-    if not host.startswith("unix://"):
-        raise unittest.SkipTest("raw listing needs a unix DOCKER_HOST, not %s" % host)
-    conn = _UnixHTTP(host[len("unix://"):])
+    conn = _raw_connection(host)
     try:
         conn.request("GET", path)
         resp = conn.getresponse()
@@ -309,8 +329,37 @@ class TestLifecycle(EngineTest):
             self.client.create_session(cfg)
         self.assertIn("ohs-test-missing", cm.exception.message)
 
-    def test_reap_returns_count(self):
-        self.assertIsInstance(ohsandbox.reap(self.client), int)
+    def test_reap_removes_dead_owners_only(self):
+        # a sandbox whose owner process is gone: made by a child that exits
+        # without removing it
+        child = (
+            "import os, ohsandbox\n"
+            "cfg = ohsandbox.Config()\n"
+            "cfg.image = %r\n"
+            "cfg.command = ['sleep', '300']\n"
+            "cfg.set_label(%r, %r)\n"
+            "s = ohsandbox.Client().create_session(cfg)\n"
+            "print(s.id, flush=True)\n"
+            "os._exit(0)\n" % (IMAGE, LABEL[0], LABEL[1]))
+        import subprocess
+        import sys
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        out = subprocess.run([sys.executable, "-c", child], env=env, check=True, timeout=120,
+                             stdout=subprocess.PIPE).stdout.decode().strip()
+        dead = out.splitlines()[-1]
+        self.assertIn(dead, raw_container_ids())
+        live = self.client.create_session(make_config())
+        try:
+            n = ohsandbox.reap(self.client)
+            self.assertIsInstance(n, int)
+            # (other dead owners' sandboxes on a shared engine may go too)
+            self.assertGreaterEqual(n, 1)
+            ids = raw_container_ids()
+            self.assertNotIn(dead, ids, "reap left the dead owner's sandbox")
+            self.assertIn(live.id, ids, "reap removed a live owner's sandbox")
+        finally:
+            live.remove()
+            live.close()
 
     def test_pool(self):
         if not ohsandbox._lib.have("ohs_pool_new"):
