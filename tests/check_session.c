@@ -1452,8 +1452,20 @@ START_TEST(test_volume_plain_and_driver)
 	cfg = profile_config("default");
 	ck_assert_ohs_ok(ohs_config_merge_host_config(cfg, mounts));
 	s = (ohs_session *)1;
-	ck_assert_int_ne(ohs_session_create(&s, cli, cfg, NULL, NULL), OHS_EPOLICY);
-	ck_assert_ptr_null(s);
+	{
+		int rc = ohs_session_create(&s, cli, cfg, NULL, NULL);
+
+		ck_assert_int_ne(rc, OHS_EPOLICY);
+		if (ohs__client_is_podman(cli)) {
+			/* Podman 4.3 accepts a volume of an unknown driver at create */
+			ck_assert_msg(rc == 0, "Podman create: %d (%s)", rc, ohs_error_last());
+			ohs_session_free(s);
+		} else {
+			/* Docker 20.10 fails the create on the missing plugin */
+			ck_assert_int_lt(rc, 0);
+			ck_assert_ptr_null(s);
+		}
+	}
 	free(mounts);
 	ohs_config_free(cfg);
 
