@@ -336,6 +336,13 @@ void ohs__conn_free(ohs__conn *conn)
 }
 
 /* The stand-in engine speaks Docker's dialect. */
+/* The scripted engine is local (session create judges host paths with it). */
+const char *ohs_client_host(const ohs_client *c)
+{
+	(void)c;
+	return "unix:///var/run/docker.sock";
+}
+
 int ohs__client_is_podman(const ohs_client *c)
 {
 	(void)c;
