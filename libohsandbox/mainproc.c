@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /*
  * Programs that, started without arguments and without a terminal, read
@@ -313,14 +312,6 @@ static int main_frame(int stream, const char *data, size_t len, void *payload)
 	return 0;
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void kill_container(ohs_client *c, const char *cid)
 {
 	char *path = ohs__client_path("/containers/", cid, "/kill");
@@ -342,7 +333,7 @@ int ohs_session_run_main(ohs_exec_result **out, ohs_session *s, const ohs_exec_o
 	main_run run;
 	char *path = NULL, buf[16384];
 	json_t *waited = NULL;
-	long long deadline = 0;
+	long deadline = 0;
 	int rc, timed_out = 0, code = -1;
 	size_t cap;
 
@@ -396,20 +387,20 @@ int ohs_session_run_main(ohs_exec_result **out, ohs_session *s, const ohs_exec_o
 		goto done;
 	}
 	if (opts && opts->timeout_ms > 0)
-		deadline = mono_ms() + opts->timeout_ms;
+		deadline = ohs__now_ms() + opts->timeout_ms;
 
 	for (;;) {
 		long tmo = -1, n;
 
 		if (deadline) {
-			tmo = (long)(deadline - mono_ms());
+			tmo = deadline - ohs__now_ms();
 			if (tmo < 1)
 				tmo = 1;
 		}
 		n = ohs__conn_recv(conn, buf, sizeof(buf), tmo);
 		if (n == 0)
 			break;
-		if (n == OHS_ETIMEOUT && deadline && mono_ms() >= deadline) {
+		if (n == OHS_ETIMEOUT && deadline && ohs__now_ms() >= deadline) {
 			timed_out = 1;
 			kill_container(c, cid);
 			break;
