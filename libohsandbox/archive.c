@@ -6,8 +6,8 @@
  * bounded channel, so no file or tar is ever held in memory as a whole.
  *
  *   upload:   worker: walk local files -> libarchive tar writer -> channel
- *             caller: channel -> ohs__client_upload read callback -> PUT
- *   download: caller: GET -> ohs__client_stream on_data -> channel
+ *             caller: channel -> ohs__engine_archive_put read callback -> PUT
+ *   download: caller: GET (ohs__engine_archive_get) on_data -> channel
  *             worker: channel -> libarchive tar reader -> files on disk
  *
  * Errors in the worker are kept in the shared context (the last-error slot
@@ -15,6 +15,7 @@
  */
 #include "internal.h"
 #include "session_int.h"
+#include "engine_int.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -161,19 +162,6 @@ static void xfer_fail(xfer *x, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(x->msg, sizeof(x->msg), fmt, ap);
 	va_end(ap);
-}
-
-static char *container_path(ohs_session *s, const char *query_path, const char *fn)
-{
-	char *ecid, *epath, *p;
-
-	ecid = ohs__client_escape(ohs_session_id(s));
-	epath = ohs__client_escape(query_path);
-	p = ecid && epath ? ohs__sprintf("/containers/%s/archive?path=%s", ecid, epath) : NULL;
-	free(ecid);
-	free(epath);
-	(void)fn;
-	return p;
 }
 
 static int session_ready(ohs_session *s, ohs_client **c, const char *fn)
@@ -386,7 +374,7 @@ int ohs_session_upload(ohs_session *s, const char *local_path, const char *dest_
 	upload_ctx u;
 	ohs_client *c;
 	struct stat st;
-	char *path = NULL, *name = NULL;
+	char *name = NULL;
 	pthread_t th;
 	int rc;
 
@@ -409,15 +397,12 @@ int ohs_session_upload(ohs_session *s, const char *local_path, const char *dest_
 	if (S_ISSOCK(st.st_mode))
 		return ohs__error_set(OHS_EINVAL, "%s: local path \"%s\" is a socket (expected a file or directory)",
 			fn, local_path);
-	if (!(name = base_name(local_path)) || !(path = container_path(s, dest_dir, fn))) {
-		free(name);
+	if (!(name = base_name(local_path)))
 		return ohs__error_oom();
-	}
 	if (!strcmp(name, ".") || !strcmp(name, "..")) {
 		rc = ohs__error_set(OHS_EINVAL, "%s: local path \"%s\" has no name to copy as "
 			"(expected a path ending in a file or directory name)", fn, local_path);
 		free(name);
-		free(path);
 		return rc;
 	}
 
@@ -427,14 +412,13 @@ int ohs_session_upload(ohs_session *s, const char *local_path, const char *dest_
 	u.name = name;
 	if (chan_init(&u.x.ch) < 0) {
 		free(name);
-		free(path);
 		return ohs__error_oom();
 	}
 	if (pthread_create(&th, NULL, up_worker, &u) != 0) {
 		rc = ohs__error_set(OHS_ERROR, "%s: cannot start the archive thread", fn);
 		goto out;
 	}
-	rc = ohs__client_upload(c, "PUT", path, "application/x-tar", up_read_cb, &u.x, "upload");
+	rc = ohs__engine_archive_put(c, ohs_session_id(s), dest_dir, up_read_cb, &u.x, "upload");
 	chan_close_read(&u.x.ch);
 	pthread_join(th, NULL);
 
@@ -459,7 +443,6 @@ int ohs_session_upload(ohs_session *s, const char *local_path, const char *dest_
 out:
 	chan_destroy(&u.x.ch);
 	free(name);
-	free(path);
 	return rc;
 }
 
@@ -765,7 +748,7 @@ static int download_impl(ohs_session *s, const char *src, const char *dest_dir,
 	xfer *x;
 	ohs_client *c;
 	struct stat st;
-	char *path = NULL, *real = NULL;
+	char *real = NULL;
 	pthread_t th;
 	int rc;
 
@@ -793,8 +776,7 @@ static int download_impl(ohs_session *s, const char *src, const char *dest_dir,
 		return ohs__error_set(OHS_EINVAL, "%s: dest_dir \"%s\" is not a directory", fn, dest_dir);
 	if (!(real = realpath(dest_dir, NULL)))
 		return ohs__error_set(OHS_EIO, "%s: local directory \"%s\": %s", fn, dest_dir, strerror(errno));
-	if (!(path = container_path(s, src, fn)) || !(x = calloc(1, sizeof(*x)))) {
-		free(path);
+	if (!(x = calloc(1, sizeof(*x)))) {
 		free(real);
 		return ohs__error_oom();
 	}
@@ -809,7 +791,7 @@ static int download_impl(ohs_session *s, const char *src, const char *dest_dir,
 		rc = ohs__error_set(OHS_ERROR, "%s: cannot start the archive thread", fn);
 		goto out;
 	}
-	rc = ohs__client_stream(c, "GET", path, NULL, NULL, 0, down_on_data, x, 0, "download");
+	rc = ohs__engine_archive_get(c, ohs_session_id(s), src, down_on_data, x, "download");
 	chan_close_write(&x->ch, rc < 0);
 	pthread_join(th, NULL);
 	if (skipped)
@@ -841,7 +823,6 @@ out:
 	chan_destroy(&x->ch);
 out_free:
 	free(x);
-	free(path);
 	free(real);
 	return rc;
 }

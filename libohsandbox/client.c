@@ -13,6 +13,7 @@
  */
 #include "internal.h"
 #include "client_int.h"
+#include "engine_int.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -305,117 +306,11 @@ static int curl_error(const ohs_client *c, CURLcode rc, const char *errbuf,
 	}
 }
 
-/*
- * Podman's Docker-compatible API answers errors as {"cause", "message",
- * "response"}.  Some conditions Docker reports as 409 come as 500 there, and
- * some messages are worded differently: map both to Docker's (code, HTTP
- * status and wording), so callers see one behaviour whichever engine answers.
- */
-static const struct {
-	const char *cause;
-	int code;
-	long status;
-} podman_causes[] = {
-	{ "that name is already in use", OHS_ECONFLICT, 409 }, /* create with a taken name */
-	{ "network is being used", OHS_ECONFLICT, 409 },       /* remove a network in use */
-	{ "volume is being used", OHS_ECONFLICT, 409 },
-	{ "container state improper", OHS_ECONFLICT, 409 },    /* exec in a stopped container */
-	{ "invalid argument", OHS_EINVAL, 400 },               /* e.g. a malformed name */
-};
-
-/* The part of S between PREFIX and SUFFIX, or NULL. */
-static char *between(const char *s, const char *prefix, const char *suffix)
-{
-	size_t n = strlen(s), pl = strlen(prefix), sl = strlen(suffix);
-
-	if (n < pl + sl || strncmp(s, prefix, pl) || strcmp(s + n - sl, suffix))
-		return NULL;
-	return ohs__strndup(s + pl, n - pl - sl);
-}
-
-/* Docker's wording of a Podman not-found message, or NULL to keep it. */
-static char *podman_message(const char *msg)
-{
-	static const struct {
-		const char *prefix, *suffix, *docker_prefix, *docker_suffix;
-	} m[] = {
-		{ "no container with name or ID \"", "\" found: no such container", "No such container: ", "" },
-		{ "no exec session with ID ", " found: no such exec session", "No such exec instance: ", "" },
-		{ "unable to find network with name or ID ", ": network not found", "network ", " not found" },
-		{ "volume with name ", " not found: no such volume", "get ", ": no such volume" },
-		/* exec in a stopped container; Docker: "Container ID is not running" */
-		{ "can only create exec sessions on running containers", ": container state improper",
-		  "the container is not running (can only create exec sessions on running containers)", "" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-		char *id = between(msg, m[i].prefix, m[i].suffix), *out;
-
-		if (!id)
-			continue;
-		out = ohs__sprintf("%s%s%s", m[i].docker_prefix, id, m[i].docker_suffix);
-		free(id);
-		return out;
-	}
-	return NULL;
-}
-
+/* The answer's meaning (code, message, kind; Podman's wording) is the
+ * engine layer's: engine_err.c. */
 int ohs__client_status_error(long status, const char *body, size_t len, const char *what)
 {
-	int code;
-	json_t *j = NULL, *m;
-	char *msg = NULL;
-	int rc;
-
-	if (status < 400)
-		return 0;
-	if (status == 400)
-		code = OHS_EINVAL;
-	else if (status == 401 || status == 403)
-		code = OHS_EPERM;
-	else if (status == 404)
-		code = OHS_ENOTFOUND;
-	else if (status == 409)
-		code = OHS_ECONFLICT;
-	else if (status >= 500)
-		code = OHS_EENGINE;
-	else
-		code = OHS_ERROR;
-	if (body && len)
-		j = json_loadb(body, len, 0, NULL);
-	m = j ? json_object_get(j, "message") : NULL;
-	if (json_is_string(m) && json_is_string(json_object_get(j, "cause"))) {
-		/* Podman */
-		const char *cause = json_string_value(json_object_get(j, "cause"));
-		size_t i;
-
-		if (status >= 500)
-			for (i = 0; i < sizeof(podman_causes) / sizeof(podman_causes[0]); i++)
-				if (strcmp(cause, podman_causes[i].cause) == 0) {
-					code = podman_causes[i].code;
-					status = podman_causes[i].status;
-				}
-		if (!(msg = podman_message(json_string_value(m))))
-			msg = ohs__strdup(json_string_value(m));
-	} else if (json_is_string(m))
-		msg = ohs__strdup(json_string_value(m));
-	else if (body && len)
-		msg = ohs__strndup(body, len > OHS_BODY_SNIPPET ? OHS_BODY_SNIPPET : len);
-	json_decref(j);
-	if (msg) {
-		size_t n = strlen(msg);
-
-		while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
-	}
-	if (msg && *msg)
-		rc = ohs__error_set_http(code, (int)status, "%s: %s", what ? what : "request", msg);
-	else
-		rc = ohs__error_set_http(code, (int)status, "%s: the engine answered HTTP %ld",
-			what ? what : "request", status);
-	free(msg);
-	return rc;
+	return ohs__engine_answer_error(status, body, len, what);
 }
 
 /* ---------------------------------------------------------------- easy handle setup */
@@ -1257,41 +1152,6 @@ static size_t upload_read(char *buf, size_t size, size_t nitems, void *userdata)
 	return (size_t)n;
 }
 
-/*
- * Podman (4.3) creates a missing destination directory of
- * PUT /containers/{id}/archive?path=DIR where Docker answers 404.  Ask first
- * (HEAD on the same path), so both engines refuse it.
- */
-static int podman_archive_check(ohs_client *c, const char *path, const char *what)
-{
-	const char *q = strstr(path, "/archive?path=");
-	char *dir = NULL, *cid = NULL;
-	int rc, n = 0;
-
-	if (strncmp(path, "/containers/", 12) != 0 || !q)
-		return 0;
-	rc = ohs__client_request(c, "HEAD", path, NULL, NULL, 0, NULL, what);
-	if (rc != OHS_ENOTFOUND)
-		return rc;
-	{
-		const char *v = q + 14;
-		size_t vl = strcspn(v, "&");
-		CURL *e = curl_easy_init();
-		char *u = e ? curl_easy_unescape(e, v, (int)vl, &n) : NULL;
-
-		dir = u ? ohs__strndup(u, (size_t)n) : NULL;
-		curl_free(u);
-		if (e)
-			curl_easy_cleanup(e);
-	}
-	cid = ohs__strndup(path + 12, (size_t)(q - path - 12));
-	rc = ohs__error_set_http(OHS_ENOTFOUND, 404, "%s: Could not find the file %s in container %s",
-		what, dir ? dir : "(destination)", cid ? cid : "");
-	free(dir);
-	free(cid);
-	return rc;
-}
-
 int ohs__client_upload(ohs_client *c, const char *method, const char *path,
 	const char *content_type, ohs__read_cb read_cb, void *payload,
 	const char *what)
@@ -1311,8 +1171,6 @@ int ohs__client_upload(ohs_client *c, const char *method, const char *path,
 			!c ? "client" : !method ? "method" : !path ? "path" : "read_cb");
 	if (!what)
 		what = path;
-	if (c->podman && strcmp(method, "PUT") == 0 && (rc = podman_archive_check(c, path, what)) < 0)
-		return rc;
 	url = make_url(c, path, 1);
 	if (!url)
 		return ohs__error_oom();

@@ -12,6 +12,7 @@
 struct ohs_tls_error {
 	int code;
 	int http_status;
+	int kind;        /* the engine layer's ohs__eng_err, 0 when none */
 	int set;
 	char msg[OHS_ERRMSG_MAX];
 };
@@ -61,6 +62,7 @@ void ohs_error_clear(void)
 	tls_err.set = 0;
 	tls_err.code = 0;
 	tls_err.http_status = 0;
+	tls_err.kind = 0;
 	tls_err.msg[0] = '\0';
 }
 
@@ -69,6 +71,7 @@ int ohs__error_setv(int code, const char *fmt, va_list ap)
 	tls_err.set = 1;
 	tls_err.code = code;
 	tls_err.http_status = 0;
+	tls_err.kind = 0;
 	if (vsnprintf(tls_err.msg, sizeof(tls_err.msg), fmt, ap) < 0)
 		snprintf(tls_err.msg, sizeof(tls_err.msg), "%s", ohs_strerror(code));
 	return code;
@@ -93,6 +96,17 @@ int ohs__error_set_http(int code, int http_status, const char *fmt, ...)
 	va_end(ap);
 	tls_err.http_status = http_status;
 	return code;
+}
+
+void ohs__error_set_kind(int kind)
+{
+	if (tls_err.set)
+		tls_err.kind = kind;
+}
+
+int ohs__error_last_kind(void)
+{
+	return tls_err.set ? tls_err.kind : 0;
 }
 
 int ohs__error_oom(void)

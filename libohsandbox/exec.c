@@ -15,6 +15,7 @@
 #include "session_int.h"
 #include "exec_int.h"
 #include "mainproc_int.h"
+#include "engine_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -26,7 +27,6 @@
 
 #define OHS_EXEC_ERRTEXT_MAX ((size_t)64 * 1024)
 #define OHS_EXEC_ID_VAR "OHS_EXEC_ID"
-#define OHS_OCI_PREFIX "OCI runtime exec failed"
 
 /* struct ohs_exec_opts and struct ohs_exec_result: exec_int.h (shared with shell.c) */
 
@@ -311,8 +311,7 @@ static int on_frame(int stream, const char *data, size_t len, void *payload)
 		 * text as stdout.  Hold back a first frame that looks like one
 		 * until the exit code tells (see finish()).
 		 */
-		if (!r->seen_stdout && len >= sizeof(OHS_OCI_PREFIX) - 1 &&
-		    memcmp(data, OHS_OCI_PREFIX, sizeof(OHS_OCI_PREFIX) - 1) == 0)
+		if (!r->seen_stdout && ohs__engine_exec_text_starts_oci(data, len))
 			r->held = 1;
 		if (r->held && r->seen_stdout) {
 			/* more output: a real program; release what was held */
@@ -387,90 +386,34 @@ static int random_hex(char *out, size_t nbytes)
 	return 0;
 }
 
-/* POST /containers/{cid}/exec; *exec_id receives the new exec's id. */
+/* Create the exec, its environment tagged OHS_EXEC_ID=xid. */
 static int exec_create(char **exec_id, ohs_client *c, const char *cid,
 	const char *const *argv, const ohs__strvec *env, const char *xid,
 	const char *workdir, const char *user, int tty)
 {
-	json_t *body, *cmd, *jenv, *resp = NULL, *jid;
-	char *path = NULL, *tag = NULL;
-	size_t i;
-	int rc = 0;
+	char *tag = ohs__sprintf(OHS_EXEC_ID_VAR "=%s", xid);
+	int rc;
 
 	*exec_id = NULL;
-	body = json_object();
-	cmd = json_array();
-	jenv = json_array();
-	if (!body || !cmd || !jenv) {
-		json_decref(body);
-		json_decref(cmd);
-		json_decref(jenv);
+	if (!tag)
 		return ohs__error_oom();
-	}
-	for (i = 0; argv[i]; i++)
-		json_array_append_new(cmd, json_string(argv[i]));
-	for (i = 0; env && i < env->n; i++)
-		json_array_append_new(jenv, json_string(env->v[i]));
-	if (!(tag = ohs__sprintf(OHS_EXEC_ID_VAR "=%s", xid))) {
-		rc = ohs__error_oom();
-		goto done;
-	}
-	json_array_append_new(jenv, json_string(tag));
-	json_object_set_new(body, "AttachStdin", json_false());
-	json_object_set_new(body, "AttachStdout", json_true());
-	json_object_set_new(body, "AttachStderr", json_true());
-	json_object_set_new(body, "Tty", json_boolean(tty));
-	json_object_set_new(body, "Cmd", cmd);
-	cmd = NULL;
-	json_object_set_new(body, "Env", jenv);
-	jenv = NULL;
-	if (workdir)
-		json_object_set_new(body, "WorkingDir", json_string(workdir));
-	if (user)
-		json_object_set_new(body, "User", json_string(user));
-
-	if (!(path = ohs__client_path("/containers/", cid, "/exec"))) {
-		rc = ohs__error_oom();
-		goto done;
-	}
-	if ((rc = ohs__client_json(c, "POST", path, body, &resp, "create exec")) < 0)
-		goto done;
-	jid = json_object_get(resp, "Id");
-	if (!json_is_string(jid) || !*json_string_value(jid)) {
-		rc = ohs__error_set(OHS_EPROTOCOL, "create exec: the engine's answer has no \"Id\"");
-		goto done;
-	}
-	if (!(*exec_id = ohs__strdup(json_string_value(jid))))
-		rc = ohs__error_oom();
-done:
-	json_decref(cmd);
-	json_decref(jenv);
-	json_decref(body);
-	json_decref(resp);
+	rc = ohs__engine_exec_create(exec_id, c, cid, argv, env, tag, workdir, user, tty, 0,
+		"create exec");
 	free(tag);
-	free(path);
 	return rc;
 }
 
-/* GET /exec/{id}/json: running flag, exit code, pid (-1 when absent). */
+/* The exec's running flag, exit code, pid (-1 when absent). */
 static int exec_inspect(ohs_client *c, const char *exec_id, int *running, int *exit_code, long *pid)
 {
-	json_t *resp = NULL, *v;
-	char *path = NULL;
+	ohs__exec_state st;
 	int rc;
 
-	if (!(path = ohs__client_path("/exec/", exec_id, "/json")))
-		return OHS_ENOMEM;
-	rc = ohs__client_json(c, "GET", path, NULL, &resp, "inspect exec");
-	free(path);
-	if (rc < 0)
+	if ((rc = ohs__engine_exec_inspect(c, exec_id, &st, "inspect exec")) < 0)
 		return rc;
-	*running = json_is_true(json_object_get(resp, "Running"));
-	v = json_object_get(resp, "ExitCode");
-	*exit_code = json_is_integer(v) ? (int)json_integer_value(v) : -1;
-	v = json_object_get(resp, "Pid");
-	*pid = json_is_integer(v) ? (long)json_integer_value(v) : -1;
-	json_decref(resp);
+	*running = st.running;
+	*exit_code = st.exit_code;
+	*pid = st.pid;
 	return 0;
 }
 
@@ -513,8 +456,7 @@ static const char kill_script[] =
 static int exec_kill(ohs_client *c, const char *cid, const char *xid, const char *user)
 {
 	const char *argv[] = { "/bin/sh", "-c", kill_script, "ohs-kill", xid, NULL };
-	char kid[33], *kexec = NULL, *path = NULL;
-	static const char start_body[] = "{\"Detach\":false,\"Tty\":false}";
+	char kid[33], *kexec = NULL;
 	int rc, running = 1, code = -1;
 	long pid;
 
@@ -522,17 +464,9 @@ static int exec_kill(ohs_client *c, const char *cid, const char *xid, const char
 		return rc;
 	if ((rc = exec_create(&kexec, c, cid, argv, NULL, kid, NULL, user, 0)) < 0)
 		return rc;
-	if (!(path = ohs__client_path("/exec/", kexec, "/start"))) {
-		rc = ohs__error_oom();
-		goto done;
-	}
-	rc = ohs__client_stream(c, "POST", path, "application/json", start_body,
-		sizeof(start_body) - 1, discard_data, NULL, 30000, "start exec (kill)");
-	if (rc < 0)
-		goto done;
-	rc = exec_wait(c, kexec, 5000, &running, &code, &pid);
-done:
-	free(path);
+	rc = ohs__engine_exec_start(c, kexec, 0, discard_data, NULL, 30000, "start exec (kill)");
+	if (rc == 0)
+		rc = exec_wait(c, kexec, 5000, &running, &code, &pid);
 	free(kexec);
 	return rc;
 }
@@ -543,11 +477,9 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	const char *const *argv, const ohs_exec_opts *opts)
 {
 	static const ohs_exec_opts defaults = { {0}, NULL, NULL, 0, 0, NULL, NULL, 0 };
-	static const char start_plain[] = "{\"Detach\":false,\"Tty\":false}";
-	static const char start_tty[] = "{\"Detach\":false,\"Tty\":true}";
 	ohs_client *c;
 	const char *cid;
-	char xid[33], *exec_id = NULL, *path = NULL;
+	char xid[33], *exec_id = NULL;
 	exec_run run;
 	ohs_exec_result *res = NULL;
 	long t0, deadline = 0, pid = -1;
@@ -591,12 +523,13 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		goto done;
 	if ((rc = exec_create(&exec_id, c, cid, argv, &opts->env, xid,
 			opts->workdir, opts->user, opts->tty)) < 0) {
+		ohs__eng_err kind = ohs__engine_err_last();
 		const char *m = ohs_error_last();
 
 		/* engine 20.10 answers 409, or 500 right after a stop */
 		if (rc != OHS_ENOMEM && ohs__session_exited_error(s, "ohs_session_exec") == OHS_ESTATE) {
 			rc = OHS_ESTATE;
-		} else if (m && (strstr(m, "is not running") || strstr(m, "is paused"))) {
+		} else if (kind == OHS__ENG_NOT_RUNNING && m) {
 			char *copy = ohs__strdup(m);
 
 			rc = ohs__error_set_http(OHS_ESTATE, ohs_error_last_http_status(),
@@ -607,11 +540,6 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 		}
 		goto done;
 	}
-	if (!(path = ohs__client_path("/exec/", exec_id, "/start"))) {
-		rc = ohs__error_oom();
-		goto done;
-	}
-
 	{
 		long tmo = 0;
 
@@ -620,10 +548,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 			if (tmo < 1)
 				tmo = 1;
 		}
-		src = ohs__client_stream(c, "POST", path, "application/json",
-			opts->tty ? start_tty : start_plain,
-			opts->tty ? sizeof(start_tty) - 1 : sizeof(start_plain) - 1,
-			on_data, &run, tmo, "start exec");
+		src = ohs__engine_exec_start(c, exec_id, opts->tty, on_data, &run, tmo, "start exec");
 	}
 
 	if (run.oom) {
@@ -690,7 +615,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	}
 	/* An exec that could not start (engine 20.10: ExitCode 126, Pid 0, OCI text). */
 	if (run.held && pid <= 0) {
-		code = ohs__oci_exit_code(run.hold.data ? run.hold.data : "");
+		code = ohs__engine_oci_exit_code(run.hold.data ? run.hold.data : "");
 		ohs__capbuf_add(&run.err, run.hold.data, run.hold.len);
 		deliver(&run, 2, run.hold.data, run.hold.len);
 		run.held = 0;
@@ -702,8 +627,8 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	if (run.etext.len) {
 		const char *t = run.etext.data;
 
-		if (strstr(t, "OCI runtime") || strstr(t, "exec failed")) {
-			code = ohs__oci_exit_code(t);
+		if (ohs__engine_exec_text_kind(t) == OHS__ENG_OCI) {
+			code = ohs__engine_oci_exit_code(t);
 			ohs__capbuf_add(&run.err, t, run.etext.len);
 			deliver(&run, 2, t, run.etext.len);
 		} else {
@@ -738,7 +663,6 @@ done:
 	free(run.etext.data);
 	free(run.hold.data);
 	free(exec_id);
-	free(path);
 	return rc;
 }
 

@@ -19,6 +19,10 @@ int ohs__error_set(int code, const char *fmt, ...) OHS_PRINTF(2, 3);
 int ohs__error_setv(int code, const char *fmt, va_list ap) OHS_PRINTF(2, 0);
 /* Same, with the engine's HTTP status recorded. */
 int ohs__error_set_http(int code, int http_status, const char *fmt, ...) OHS_PRINTF(3, 4);
+/* The kind of the current last error (engine_int.h's ohs__eng_err, 0 none):
+ * set by the engine layer right after the error; a new error resets it. */
+void ohs__error_set_kind(int kind);
+int ohs__error_last_kind(void);
 /* OHS_ENOMEM with a standard message. */
 int ohs__error_oom(void);
 /* Prefix the current last message with "prefix: " (keeps code and status). */

@@ -10,6 +10,7 @@
 #include "mainproc_int.h"
 #include "session_int.h"
 #include "exec_int.h"
+#include "engine_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,16 +170,9 @@ int ohs__mainproc_apply(json_t *body, json_t *image_info, const char *const *cmd
 
 int ohs__mainproc_check_shell(ohs_client *c, const char *cid, const char *image)
 {
-	char *path = ohs__client_path("/containers/", cid, "/archive?path=%2Fbin%2Fsh");
-	ohs__response r = {0};
-	int rc;
+	int rc = ohs__engine_path_stat(c, cid, "/bin/sh", "stat /bin/sh");
 
-	if (!path)
-		return OHS_ENOMEM;
-	rc = ohs__client_request(c, "HEAD", path, NULL, NULL, 0, &r, "stat /bin/sh");
-	free(path);
-	ohs__response_clear(&r);
-	if (rc == OHS_ENOTFOUND)
+	if (rc < 0 && ohs__engine_err_last() == OHS__ENG_NOT_FOUND)
 		return ohs__error_set(OHS_EINVAL, "image \"%s\" has no /bin/sh, which the keep-alive "
 			"(SANDBOX_OVERRIDE_COMMAND) needs: use SANDBOX_OVERRIDE_COMMAND=false "
 			"(ohs_config_set_override_command) with an image whose own command runs "
@@ -216,7 +210,6 @@ int ohs__session_exited_error(ohs_session *s, const char *fn)
 {
 	ohs_client *c = ohs__session_client(s);
 	const char *cid = ohs_session_id(s);
-	char *path;
 	json_t *info = NULL, *state, *cfg;
 	ohs__buf log = {0}, cmd = {0};
 	const char *status;
@@ -229,12 +222,7 @@ int ohs__session_exited_error(ohs_session *s, const char *fn)
 		/* the caller's error is the one to keep if this fails */
 		ohs__error_state *st = ohs__error_save();
 
-		if (!(path = ohs__client_path("/containers/", cid, "/json"))) {
-			ohs__error_restore(st);
-			return 0;
-		}
-		rc = ohs__client_json(c, "GET", path, NULL, &info, "inspect container");
-		free(path);
+		rc = ohs__engine_container_inspect(c, cid, &info, "inspect container");
 		state = json_object_get(info, "State");
 		if (rc < 0 || !json_is_object(state) || json_is_true(json_object_get(state, "Running"))) {
 			json_decref(info);
@@ -314,12 +302,9 @@ static int main_frame(int stream, const char *data, size_t len, void *payload)
 
 static void kill_container(ohs_client *c, const char *cid)
 {
-	char *path = ohs__client_path("/containers/", cid, "/kill");
 	ohs__error_state *st = ohs__error_save();
 
-	if (path)
-		ohs__client_request(c, "POST", path, NULL, NULL, 0, NULL, "kill container");
-	free(path);
+	(void)ohs__engine_container_kill(c, cid, "kill container");
 	ohs__error_restore(st);
 }
 
@@ -331,7 +316,7 @@ int ohs_session_run_main(ohs_exec_result **out, ohs_session *s, const ohs_exec_o
 	ohs__conn *conn = NULL;
 	ohs__demux dm;
 	main_run run;
-	char *path = NULL, buf[16384];
+	char buf[16384];
 	json_t *waited = NULL;
 	long deadline = 0;
 	int rc, timed_out = 0, code = -1;
@@ -357,11 +342,7 @@ int ohs_session_run_main(ohs_exec_result **out, ohs_session *s, const ohs_exec_o
 	ohs__demux_init(&dm, main_frame, &run);
 
 	/* attach before start, so that no output is lost */
-	if (!(path = ohs__client_path("/containers/", cid, "/attach?stream=1&stdout=1&stderr=1"))) {
-		rc = ohs__error_oom();
-		goto done;
-	}
-	if ((rc = ohs__client_hijack(c, "POST", path, NULL, &conn, "attach to the main process")) < 0) {
+	if ((rc = ohs__engine_container_attach(c, cid, &conn, "attach to the main process")) < 0) {
 		ohs__error_prefix(fn);
 		goto done;
 	}
@@ -371,7 +352,7 @@ int ohs_session_run_main(ohs_exec_result **out, ohs_session *s, const ohs_exec_o
 		const char *m = ohs_error_last();
 
 		if (rc == OHS_EINVAL || rc == OHS_EENGINE) {
-			if (m && (strstr(m, "OCI runtime") || strstr(m, "exec:"))) {
+			if (m && ohs__engine_err_last() == OHS__ENG_OCI) {
 				char *e = ohs__sprintf("%s\n", m);
 
 				if (!e) {
@@ -380,7 +361,7 @@ int ohs_session_run_main(ohs_exec_result **out, ohs_session *s, const ohs_exec_o
 				}
 				if (run.cb)
 					run.cb(2, e, strlen(e), run.payload);
-				rc = ohs__exec_result_new(out, ohs__oci_exit_code(m), NULL, 0, e,
+				rc = ohs__exec_result_new(out, ohs__engine_oci_exit_code(m), NULL, 0, e,
 					strlen(e), 0, 0);
 			}
 		}
@@ -427,12 +408,7 @@ int ohs_session_run_main(ohs_exec_result **out, ohs_session *s, const ohs_exec_o
 	conn = NULL;
 
 	/* the stream ended: the main process exited (or was killed) */
-	free(path);
-	if (!(path = ohs__client_path("/containers/", cid, "/wait"))) {
-		rc = ohs__error_oom();
-		goto done;
-	}
-	if ((rc = ohs__client_json(c, "POST", path, NULL, &waited, "wait for the main process")) < 0) {
+	if ((rc = ohs__engine_container_wait(c, cid, &waited, "wait for the main process")) < 0) {
 		ohs__error_prefix(fn);
 		goto done;
 	}
@@ -455,6 +431,5 @@ done:
 	ohs__capbuf_reset(&run.out);
 	ohs__capbuf_reset(&run.err);
 	json_decref(waited);
-	free(path);
 	return rc;
 }

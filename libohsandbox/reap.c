@@ -12,44 +12,13 @@
  */
 #include "internal.h"
 #include "session_int.h"
+#include "engine_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* GET `what` list filtered by one filter (`key` "label"/"network", `value`). */
-static int list_filtered(ohs_client *c, const char *kind, const char *key, const char *value,
-	json_t **out, const char *what)
-{
-	json_t *f;
-	char *filter, *e, *path;
-	int rc;
-
-	*out = NULL;
-	if (!(f = json_pack("{s:[s]}", key, value)))
-		return ohs__error_oom();
-	filter = json_dumps(f, JSON_COMPACT);
-	json_decref(f);
-	if (!filter)
-		return ohs__error_oom();
-	e = ohs__client_escape(filter);
-	free(filter);
-	if (!e)
-		return ohs__error_oom();
-	path = ohs__sprintf("%s%sfilters=%s", kind, strchr(kind, '?') ? "&" : "?", e);
-	free(e);
-	if (!path)
-		return ohs__error_oom();
-	rc = ohs__client_json(c, "GET", path, NULL, out, what);
-	free(path);
-	if (rc == 0 && !json_is_array(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		return ohs__error_set(OHS_EPROTOCOL, "%s: the engine's answer is not a JSON array", what);
-	}
-	return rc;
-}
 
 static const char *first_name(json_t *container)
 {
@@ -91,7 +60,6 @@ static int is_our_sandbox(ohs_client *client, json_t *c, json_t *images, const c
 	const char *image = json_string_value(json_object_get(c, "ImageID"));
 	const char *isid;
 	size_t plen;
-	char *path;
 	int rc;
 
 	if (!json_string_value(json_object_get(c, "Id"))) {
@@ -113,10 +81,7 @@ static int is_our_sandbox(ohs_client *client, json_t *c, json_t *images, const c
 		return 0;
 	}
 	if (!(img_labels = json_object_get(images, image))) {
-		if (!(path = ohs__client_path("/images/", image, "/json")))
-			return OHS_ENOMEM;
-		rc = ohs__client_json(client, "GET", path, NULL, &info, "inspect image");
-		free(path);
+		rc = ohs__engine_image_inspect(client, image, &info, "inspect image");
 		if (rc == OHS_ENOMEM)
 			return rc;
 		img_labels = rc < 0 ? json_string("?") : /* cannot tell */
@@ -189,14 +154,10 @@ static int network_attached(ohs_client *client, const char *name, const ohs__str
 {
 	json_t *info = NULL, *list = NULL, *c;
 	const char *key;
-	char *path;
 	size_t i;
 	int rc, attached = 0;
 
-	if (!(path = ohs__client_path("/networks/", name, NULL)))
-		return OHS_ENOMEM;
-	rc = ohs__client_json(client, "GET", path, NULL, &info, "inspect network");
-	free(path);
+	rc = ohs__engine_network_inspect(client, name, &info, "inspect network");
 	if (rc < 0)
 		return rc;
 	json_object_foreach(json_object_get(info, "Containers"), key, c)
@@ -205,7 +166,7 @@ static int network_attached(ohs_client *client, const char *name, const ohs__str
 	json_decref(info);
 	if (attached)
 		return 1;
-	if ((rc = list_filtered(client, "/containers/json?all=1", "network", name, &list,
+	if ((rc = ohs__engine_container_list(client, "network", name, &list,
 			"list the network's containers")) < 0)
 		return rc;
 	json_array_foreach(list, i, c)
@@ -244,7 +205,7 @@ int ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb, void *payl
 	if (!(images = json_object()))
 		return ohs__error_oom();
 
-	rc = list_filtered(client, "/containers/json?all=1", "label", OHS_LABEL_MANAGED "=true", &list,
+	rc = ohs__engine_container_list(client, "label", OHS_LABEL_MANAGED "=true", &list,
 		"list sandboxes");
 	if (rc < 0)
 		goto out;
@@ -283,10 +244,10 @@ int ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb, void *payl
 
 	/* networks the library created whose session has no container left
 	 * and to which no container at all is attached */
-	rc = list_filtered(client, "/containers/json?all=1", "label", OHS_LABEL_MANAGED "=true", &list,
+	rc = ohs__engine_container_list(client, "label", OHS_LABEL_MANAGED "=true", &list,
 		"list sandboxes");
 	if (rc == 0)
-		rc = list_filtered(client, "/networks", "label", OHS_LABEL_NETWORK, &nets, "list networks");
+		rc = ohs__engine_network_list(client, "label", OHS_LABEL_NETWORK, &nets, "list networks");
 	if (rc < 0)
 		goto out;
 	json_array_foreach(nets, i, n) {
@@ -372,7 +333,7 @@ int ohs_session_list(char **json_out, ohs_client *client)
 	if (!client)
 		return ohs__error_set(OHS_EINVAL, "ohs_session_list: client is NULL");
 	ohs__host_id_get(&me);
-	rc = list_filtered(client, "/containers/json?all=1", "label", OHS_LABEL_MANAGED "=true", &list,
+	rc = ohs__engine_container_list(client, "label", OHS_LABEL_MANAGED "=true", &list,
 		"list sandboxes");
 	if (rc < 0)
 		return rc;
@@ -396,8 +357,7 @@ int ohs_session_list(char **json_out, ohs_client *client)
 		if (rc == 0)
 			continue;
 		/* Podman names an unqualified local image localhost/NAME */
-		if (image && ohs__client_is_podman(client) && strncmp(image, "localhost/", 10) == 0)
-			image += 10;
+		image = ohs__engine_image_display(client, image);
 
 		v = ohs__owner_judge(labels, &me, json_integer_value(json_object_get(c, "Created")), &why);
 		if (v == OHS__OWNER_ALIVE || v == OHS__OWNER_GONE)

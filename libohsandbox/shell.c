@@ -61,6 +61,7 @@
 #include "session_int.h"
 #include "exec_int.h"
 #include "mainproc_int.h"
+#include "engine_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -291,20 +292,13 @@ static void parse_trailer(const matcher *m, long *status, char *flag)
 
 static int exec_inspect(ohs_shell *sh, int *running, int *code)
 {
-	json_t *resp = NULL, *v;
-	char *path;
+	ohs__exec_state st;
 	int rc;
 
-	if (!(path = ohs__client_path("/exec/", sh->exec_id, "/json")))
-		return OHS_ENOMEM;
-	rc = ohs__client_json(sh->client, "GET", path, NULL, &resp, "inspect shell exec");
-	free(path);
-	if (rc < 0)
+	if ((rc = ohs__engine_exec_inspect(sh->client, sh->exec_id, &st, "inspect shell exec")) < 0)
 		return rc;
-	*running = json_is_true(json_object_get(resp, "Running"));
-	v = json_object_get(resp, "ExitCode");
-	*code = json_is_integer(v) ? (int)json_integer_value(v) : -1;
-	json_decref(resp);
+	*running = st.running;
+	*code = st.exit_code;
 	return 0;
 }
 
@@ -501,10 +495,7 @@ static int shell_init(ohs_shell *sh, const char *what)
 /* Create the exec, attach to it and initialise the shell. */
 static int shell_start(ohs_shell *sh, const char *what)
 {
-	static const char start_body[] = "{\"Detach\":false,\"Tty\":false}";
-	json_t *body, *cmd, *jenv, *resp = NULL, *jid;
-	char *path = NULL;
-	size_t i;
+	static const char *const argv[] = { "/bin/sh", NULL };
 	int rc;
 
 	free(sh->exec_id);
@@ -517,40 +508,15 @@ static int shell_start(ohs_shell *sh, const char *what)
 	ohs__capbuf_reset(&sh->out[0]);
 	ohs__capbuf_reset(&sh->out[1]);
 
-	body = json_object();
-	cmd = json_array();
-	jenv = json_array();
-	if (!body || !cmd || !jenv) {
-		json_decref(body);
-		json_decref(cmd);
-		json_decref(jenv);
-		return ohs__error_oom();
-	}
-	json_array_append_new(cmd, json_string("/bin/sh"));
-	for (i = 0; i < sh->env.n; i++)
-		json_array_append_new(jenv, json_string(sh->env.v[i]));
-	json_object_set_new(body, "AttachStdin", json_true());
-	json_object_set_new(body, "AttachStdout", json_true());
-	json_object_set_new(body, "AttachStderr", json_true());
-	json_object_set_new(body, "Tty", json_false());
-	json_object_set_new(body, "Cmd", cmd);
-	json_object_set_new(body, "Env", jenv);
-	if (sh->workdir)
-		json_object_set_new(body, "WorkingDir", json_string(sh->workdir));
-	if (sh->user)
-		json_object_set_new(body, "User", json_string(sh->user));
-
-	if (!(path = ohs__client_path("/containers/", sh->cid, "/exec"))) {
-		rc = ohs__error_oom();
-		goto done;
-	}
-	if ((rc = ohs__client_json(sh->client, "POST", path, body, &resp, "create shell exec")) < 0) {
+	if ((rc = ohs__engine_exec_create(&sh->exec_id, sh->client, sh->cid, argv, &sh->env, NULL,
+			sh->workdir, sh->user, 0, 1, "create shell exec")) < 0) {
+		ohs__eng_err kind = ohs__engine_err_last();
 		const char *m = ohs_error_last();
 
 		if (rc != OHS_ENOMEM && sh->session &&
 				ohs__session_exited_error(sh->session, what) == OHS_ESTATE) {
 			rc = OHS_ESTATE;
-		} else if (m && (strstr(m, "is not running") || strstr(m, "is paused"))) {
+		} else if (kind == OHS__ENG_NOT_RUNNING && m) {
 			char *copy = ohs__strdup(m);
 
 			rc = ohs__error_set_http(OHS_ESTATE, ohs_error_last_http_status(),
@@ -559,27 +525,11 @@ static int shell_start(ohs_shell *sh, const char *what)
 		} else {
 			ohs__error_prefix(what);
 		}
-		goto done;
+		return rc;
 	}
-	jid = json_object_get(resp, "Id");
-	if (!json_is_string(jid) || !*json_string_value(jid)) {
-		rc = ohs__error_set(OHS_EPROTOCOL, "%s: the engine's answer to create exec has no \"Id\"", what);
-		goto done;
-	}
-	if (!(sh->exec_id = ohs__strdup(json_string_value(jid)))) {
-		rc = ohs__error_oom();
-		goto done;
-	}
-	free(path);
-	path = NULL;
-	if (!(path = ohs__client_path("/exec/", sh->exec_id, "/start"))) {
-		rc = ohs__error_oom();
-		goto done;
-	}
-	if ((rc = ohs__client_hijack(sh->client, "POST", path, start_body, &sh->conn,
-			"start shell exec")) < 0) {
+	if ((rc = ohs__engine_exec_attach(sh->client, sh->exec_id, &sh->conn, "start shell exec")) < 0) {
 		ohs__error_prefix(what);
-		goto done;
+		return rc;
 	}
 	ohs__demux_init(&sh->demux, on_frame, sh);
 	sh->alive = 1;
@@ -588,10 +538,6 @@ static int shell_start(ohs_shell *sh, const char *what)
 		sh->conn = NULL;
 		sh->alive = 0;
 	}
-done:
-	json_decref(body);
-	json_decref(resp);
-	free(path);
 	return rc;
 }
 
