@@ -174,7 +174,14 @@ int ohs__engine_exec_attach(ohs_client *c, const char *exec_id, ohs__conn **conn
 
 int ohs__engine_container_inspect(ohs_client *c, const char *cid, json_t **out, const char *what)
 {
-	return json_on(c, "GET", "/containers/", cid, "/json", NULL, out, what);
+	int rc = json_on(c, "GET", "/containers/", cid, "/json", NULL, out, what);
+
+	if (rc == 0 && !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return ohs__error_set(OHS_EPROTOCOL, "%s: the engine's answer is not a JSON object", what);
+	}
+	return rc;
 }
 
 int ohs__engine_container_kill(ohs_client *c, const char *cid, const char *what)

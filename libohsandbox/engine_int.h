@@ -112,7 +112,7 @@ int ohs__engine_exec_attach(ohs_client *c, const char *exec_id, ohs__conn **conn
 
 /* ------------------------------------------------------------ containers */
 
-/* GET /containers/{cid}/json. */
+/* GET /containers/{cid}/json (*out a JSON object, else OHS_EPROTOCOL). */
 int ohs__engine_container_inspect(ohs_client *c, const char *cid, json_t **out, const char *what);
 
 /* POST /containers/{cid}/kill (SIGKILL). */

@@ -44,14 +44,6 @@ char *ohs__capbuf_detach(ohs__capbuf *b);
 /* Free the data and empty the buffer (the limit stays). */
 void ohs__capbuf_reset(ohs__capbuf *b);
 
-/* The shell's status for a command the OCI runtime could not start. */
-static inline int ohs__oci_exit_code(const char *text)
-{
-	if (strstr(text, "executable file not found") || strstr(text, "no such file or directory"))
-		return 127;
-	return 126;
-}
-
 /*
  * A new result that takes `out`/`err` (malloc'd, NUL-terminated; NULL is
  * taken as ""); on failure both are freed.

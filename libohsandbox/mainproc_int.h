@@ -1,7 +1,8 @@
 /*
  * mainproc: what a sandbox's main process is (the keep-alive of
- * SANDBOX_OVERRIDE_COMMAND) and the error a call gets when that process has
- * exited.  Used by session.c, exec.c, shell.c.  Not installed.
+ * SANDBOX_OVERRIDE_COMMAND; mainproc.c, used by session.c at create) and
+ * the error a call gets when that process has exited (runmain.c, used by
+ * exec.c and shell.c).  Not installed.
  */
 #ifndef OHS_MAINPROC_INT_H
 #define OHS_MAINPROC_INT_H

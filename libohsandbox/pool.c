@@ -87,14 +87,11 @@ static int make_one(ohs_pool *p, ohs_session **out)
 	if ((rc = ohs_session_create(&s, p->client, p->cfg, NULL, NULL)) < 0)
 		return rc;
 	if ((rc = ohs_session_start(s)) < 0) {
-		int code = ohs_error_last_code(), http = ohs_error_last_http_status();
-		char *msg = ohs__strdup(ohs_error_last());
+		/* removes it; keep the start error (code, status, engine kind) */
+		ohs__error_state *st = ohs__error_save();
 
-		ohs_session_free(s); /* removes it; keep the start error */
-		if (msg) {
-			ohs__error_set_http(code ? code : rc, http, "%s", msg);
-			free(msg);
-		}
+		ohs_session_free(s);
+		ohs__error_restore(st);
 		return rc;
 	}
 	*out = s;
