@@ -9,6 +9,7 @@
 #include "internal.h"
 #include "engine_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -220,6 +221,73 @@ int ohs__engine_container_list(ohs_client *c, const char *key, const char *value
 	return list_filtered(c, "/containers/json?all=1", key, value, out, what);
 }
 
+int ohs__engine_container_create(ohs_client *c, const char *name, json_t *body, json_t **out,
+	const char *what)
+{
+	char *e = ohs__client_escape(name), *path;
+	int rc;
+
+	if (!e)
+		return ohs__error_oom();
+	path = ohs__sprintf("/containers/create?name=%s", e);
+	free(e);
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_json(c, "POST", path, body, out, what);
+	free(path);
+	return rc;
+}
+
+int ohs__engine_container_post(ohs_client *c, const char *cid, const char *action,
+	const char *query, const char *what)
+{
+	char *e = ohs__client_escape(cid), *path;
+	int rc;
+
+	if (!e)
+		return ohs__error_oom();
+	path = ohs__sprintf("/containers/%s/%s%s", e, action, query ? query : "");
+	free(e);
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_request(c, "POST", path, NULL, NULL, 0, NULL, what);
+	free(path);
+	return rc;
+}
+
+int ohs__engine_container_remove(ohs_client *c, const char *cid, const char *what)
+{
+	char *path = ohs__client_path("/containers/", cid, "?force=1&v=1");
+	int rc;
+
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_request(c, "DELETE", path, NULL, NULL, 0, NULL, what);
+	free(path);
+	return rc == OHS_ENOTFOUND ? 0 : rc;
+}
+
+int ohs__engine_container_logs(ohs_client *c, const char *cid, int tail,
+	ohs__data_cb on_data, void *payload, const char *what)
+{
+	char *e = ohs__client_escape(cid), *path, tailbuf[24];
+	int rc;
+
+	if (!e)
+		return ohs__error_oom();
+	if (tail > 0)
+		snprintf(tailbuf, sizeof(tailbuf), "%d", tail);
+	else
+		strcpy(tailbuf, "all");
+	path = ohs__sprintf("/containers/%s/logs?stdout=1&stderr=1&tail=%s", e, tailbuf);
+	free(e);
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_stream(c, "GET", path, NULL, NULL, 0, on_data, payload, 0, what);
+	free(path);
+	return rc;
+}
+
 /* ------------------------------------------------------------ files */
 
 int ohs__engine_path_stat(ohs_client *c, const char *cid, const char *path, const char *what)
@@ -297,6 +365,57 @@ int ohs__engine_network_list(ohs_client *c, const char *key, const char *value,
 	json_t **out, const char *what)
 {
 	return list_filtered(c, "/networks", key, value, out, what);
+}
+
+int ohs__engine_image_pull(ohs_client *c, const char *repo, const char *tag,
+	ohs__data_cb on_data, void *payload, const char *what)
+{
+	char *erepo = ohs__client_escape(repo), *etag = ohs__client_escape(tag), *path = NULL;
+	int rc;
+
+	if (erepo && etag)
+		path = ohs__sprintf("/images/create?fromImage=%s&tag=%s", erepo, etag);
+	free(erepo);
+	free(etag);
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_stream(c, "POST", path, NULL, NULL, 0, on_data, payload, 0, what);
+	free(path);
+	return rc;
+}
+
+int ohs__engine_network_create(ohs_client *c, json_t *body, json_t **out, const char *what)
+{
+	return ohs__client_json(c, "POST", "/networks/create", body, out, what);
+}
+
+int ohs__engine_network_remove(ohs_client *c, const char *name, const char *what)
+{
+	char *path = ohs__client_path("/networks/", name, NULL);
+	int rc;
+
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_request(c, "DELETE", path, NULL, NULL, 0, NULL, what);
+	free(path);
+	return rc == OHS_ENOTFOUND ? 0 : rc;
+}
+
+int ohs__engine_network_connect(ohs_client *c, const char *name, const char *cid, const char *what)
+{
+	json_t *body = json_pack("{s:s}", "Container", cid);
+	int rc;
+
+	if (!body)
+		return ohs__error_oom();
+	rc = json_on(c, "POST", "/networks/", name, "/connect", body, NULL, what);
+	json_decref(body);
+	return rc;
+}
+
+int ohs__engine_volume_inspect(ohs_client *c, const char *name, json_t **out, const char *what)
+{
+	return json_on(c, "GET", "/volumes/", name, NULL, NULL, out, what);
 }
 
 const char *ohs__engine_image_display(ohs_client *c, const char *image)

@@ -130,6 +130,21 @@ int ohs__engine_container_wait(ohs_client *c, const char *cid, json_t **out, con
 int ohs__engine_container_list(ohs_client *c, const char *key, const char *value,
 	json_t **out, const char *what);
 
+/* POST /containers/create?name=NAME with the (judged) create body. */
+int ohs__engine_container_create(ohs_client *c, const char *name, json_t *body, json_t **out,
+	const char *what);
+
+/* POST /containers/{cid}/{action}{query} ("start", "stop", "?t=10"; query may be NULL). */
+int ohs__engine_container_post(ohs_client *c, const char *cid, const char *action,
+	const char *query, const char *what);
+
+/* DELETE /containers/{cid}?force=1&v=1; one already gone is not an error. */
+int ohs__engine_container_remove(ohs_client *c, const char *cid, const char *what);
+
+/* GET /containers/{cid}/logs?stdout=1&stderr=1&tail=N (tail 0: all), framed. */
+int ohs__engine_container_logs(ohs_client *c, const char *cid, int tail,
+	ohs__data_cb on_data, void *payload, const char *what);
+
 /* ------------------------------------------------------------ files */
 
 /* HEAD /containers/{cid}/archive?path=PATH: 0 when it exists, OHS_ENOTFOUND
@@ -159,6 +174,22 @@ int ohs__engine_network_inspect(ohs_client *c, const char *name, json_t **out, c
 /* GET /networks filtered by `key` = `value`; *out is a JSON array. */
 int ohs__engine_network_list(ohs_client *c, const char *key, const char *value,
 	json_t **out, const char *what);
+
+/* POST /images/create?fromImage=REPO&tag=TAG: the progress stream (JSON lines). */
+int ohs__engine_image_pull(ohs_client *c, const char *repo, const char *tag,
+	ohs__data_cb on_data, void *payload, const char *what);
+
+/* POST /networks/create with `body`. */
+int ohs__engine_network_create(ohs_client *c, json_t *body, json_t **out, const char *what);
+
+/* DELETE /networks/{name}; one already gone is not an error. */
+int ohs__engine_network_remove(ohs_client *c, const char *name, const char *what);
+
+/* POST /networks/{name}/connect {"Container": cid}. */
+int ohs__engine_network_connect(ohs_client *c, const char *name, const char *cid, const char *what);
+
+/* GET /volumes/{name}. */
+int ohs__engine_volume_inspect(ohs_client *c, const char *name, json_t **out, const char *what);
 
 /* The image name as the user wrote it: Podman records an unqualified local
  * image as "localhost/NAME" (a pointer into `image`). */
