@@ -1,5 +1,7 @@
 /*
- * Internal exec API shared by exec.c and shell.c.  Not installed.
+ * Internal exec API: the option and result structs (exec.c, shell.c,
+ * runmain.c) and the capped output buffer (capbuf.c; used by exec.c,
+ * shell.c, runmain.c).  Not installed.
  */
 #ifndef OHS_EXEC_INT_H
 #define OHS_EXEC_INT_H
