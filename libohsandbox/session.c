@@ -37,6 +37,7 @@ struct ohs_session {
 	size_t nports;
 	int keep;
 	int removed;
+	int publishes;        /* 1: ports published or unknown (opened); 0: none */
 	ohs_findings *findings; /* the policy's findings at create (NULL if opened) */
 };
 
@@ -1272,6 +1273,7 @@ static ohs_session *session_alloc(ohs_client *client)
 		return NULL;
 	}
 	s->client = client;
+	s->publishes = 1;
 	return s;
 }
 
@@ -1487,6 +1489,13 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 
 	if (ohs__client_is_podman(client))
 		podman_port_bindings(body);
+	/* nothing published: start need not ask the engine for ports */
+	{
+		json_t *hc = json_object_get(body, "HostConfig");
+
+		s->publishes = json_object_size(json_object_get(hc, "PortBindings")) > 0 ||
+			json_is_true(json_object_get(hc, "PublishAllPorts"));
+	}
 
 	/* the session's own network */
 	if (is_user_network(mode) && !own_exists) {
@@ -1616,7 +1625,9 @@ int ohs_session_start(ohs_session *s)
 		return rc;
 	if ((rc = container_post(s, "start", NULL, "start container")) < 0)
 		return rc;
-	return refresh_ports(s);
+	/* an inspect right after start waits for the engine's container lock,
+	 * which a command that exits at once holds while it is torn down */
+	return s->publishes ? refresh_ports(s) : 0;
 }
 
 int ohs_session_stop(ohs_session *s, int timeout_s)
