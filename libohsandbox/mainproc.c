@@ -80,6 +80,25 @@ static const char *first_word(json_t *v)
 	return NULL;
 }
 
+/*
+ * The image asks for readiness: a HEALTHCHECK whose test is not NONE (the
+ * engine then probes the image's own command, a server).  A config that
+ * disables it (Healthcheck.Test ["NONE"] in the body) does not ask.
+ */
+static int asks_readiness(json_t *body, json_t *icfg)
+{
+	json_t *hc = json_object_get(body, "Healthcheck");
+	json_t *t;
+
+	if (!json_is_object(hc))
+		hc = json_object_get(icfg, "Healthcheck");
+	t = json_object_get(hc, "Test");
+	if (!json_is_array(t) || json_array_size(t) == 0)
+		return 0;
+	return !json_is_string(json_array_get(t, 0)) ||
+		strcmp(json_string_value(json_array_get(t, 0)), "NONE") != 0;
+}
+
 static json_t *keepalive_argv(void)
 {
 	return json_pack("[s,s,s,s]", "/bin/sh", "-c", OHS_KEEPALIVE_SCRIPT, OHS_KEEPALIVE_NAME);
@@ -128,10 +147,12 @@ int ohs__mainproc_apply(json_t *body, json_t *image_info, const char *const *cmd
 		override = 1;
 		break;
 	default:
-		/* A command the caller named is kept; otherwise replace what
-		 * would exit at once: nothing, or a shell/interpreter last. */
+		/* A command the caller named is kept, and so is one the image
+		 * probes for readiness; otherwise replace what would exit at
+		 * once: nothing, or a shell/interpreter last. */
 		if (has_command(json_object_get(body, "Cmd")) ||
-		    has_command(json_object_get(body, "Entrypoint")))
+		    has_command(json_object_get(body, "Entrypoint")) ||
+		    asks_readiness(body, icfg))
 			override = 0;
 		else if (has_command(cm))
 			override = is_interactive(last_word(cm));

@@ -15,6 +15,7 @@
 #include "testutil.h"
 #include "internal.h"
 #include "session_int.h"
+#include "mainproc_int.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -409,6 +410,56 @@ START_TEST(test_override_env)
 }
 END_TEST
 
+
+/* The auto rule of ohsandbox(7), "MAIN PROCESS", over image configs. */
+static void auto_case(const char *image_cfg, const char *body_in, int want_override,
+	const char *want_entrypoint, const char *want_cmd0)
+{
+	json_t *info = json_pack("{s:o}", "Config", json_loads(image_cfg, 0, NULL));
+	json_t *body = json_loads(body_in ? body_in : "{}", 0, NULL);
+	int overridden = -1;
+
+	ck_assert_ptr_nonnull(info);
+	ck_assert_ptr_nonnull(body);
+	ck_assert_ohs_ok(ohs__mainproc_apply(body, info, NULL, OHS_OVERRIDE_AUTO, &overridden));
+	ck_assert_msg(overridden == want_override, "image %s: overridden %d, expected %d",
+		image_cfg, overridden, want_override);
+	if (want_entrypoint)
+		ck_assert_str_eq(json_string_value(json_array_get(json_object_get(body, "Entrypoint"), 0)),
+			want_entrypoint);
+	else
+		ck_assert_msg(!json_object_get(body, "Entrypoint"), "image %s: Entrypoint set", image_cfg);
+	if (want_cmd0)
+		ck_assert_str_eq(json_string_value(json_array_get(json_object_get(body, "Cmd"), 0)), want_cmd0);
+	json_decref(info);
+	json_decref(body);
+}
+
+START_TEST(test_auto_rule)
+{
+	/* nothing, a shell, an interpreter: replaced */
+	auto_case("{}", NULL, 1, "/bin/sh", NULL);
+	auto_case("{\"Cmd\":[\"/bin/sh\"]}", NULL, 1, "/bin/sh", NULL);
+	auto_case("{\"Cmd\":[\"python3.12\"]}", NULL, 1, "/bin/sh", NULL);
+	auto_case("{\"Entrypoint\":[\"node\"]}", NULL, 1, "/bin/sh", NULL);
+	/* an entrypoint script still runs, handing over to the keep-alive */
+	auto_case("{\"Entrypoint\":[\"docker-entrypoint.sh\"],\"Cmd\":[\"node\"]}", NULL, 1, NULL, "/bin/sh");
+	/* a server: kept */
+	auto_case("{\"Cmd\":[\"httpd\",\"-f\"]}", NULL, 0, NULL, NULL);
+	/* the image asks for readiness (HEALTHCHECK): its command is kept,
+	 * even when its last word looks like a shell */
+	auto_case("{\"Cmd\":[\"sh\"],\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"wget -q -O- http://127.0.0.1/\"]}}",
+		NULL, 0, NULL, NULL);
+	/* HEALTHCHECK NONE asks for nothing */
+	auto_case("{\"Cmd\":[\"sh\"],\"Healthcheck\":{\"Test\":[\"NONE\"]}}", NULL, 1, "/bin/sh", NULL);
+	/* a body that switches the image's check off asks for nothing either */
+	auto_case("{\"Cmd\":[\"sh\"],\"Healthcheck\":{\"Test\":[\"CMD\",\"true\"]}}",
+		"{\"Healthcheck\":{\"Test\":[\"NONE\"]}}", 1, "/bin/sh", NULL);
+	/* a command the config names is kept */
+	auto_case("{\"Cmd\":[\"sh\"]}", "{\"Cmd\":[\"bash\"]}", 0, NULL, "bash");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("images");
@@ -420,6 +471,7 @@ int main(void)
 	suite_add_tcase(s, unit);
 	tcase_add_test(unit, test_override_setting);
 	tcase_add_test(unit, test_override_env);
+	tcase_add_test(unit, test_auto_rule);
 
 	ohs_test_require_engine();
 	fd = open("/dev/urandom", O_RDONLY);

@@ -1,9 +1,10 @@
 /*
  * fuzz_json: JSON the library reads from the engine or from its caller.
  *
- * session.c is #included here (run.sh links this target without its own
- * copy of session.o) so that its static parsers can be reached without an
- * engine: the pull progress stream (pull_data / pull_line) and the port
+ * session.c and pull.c are #included here (run.sh links this target
+ * without its own session.o and pull.o) so that their static parsers can be
+ * reached without an engine: the pull progress stream (pull.c's pull_data /
+ * pull_line) and the port
  * read-back of an inspect answer (read_ports).  Also: the error-body mapper
  * ohs__client_status_error, the owner-label check ohs__owner_alive, and
  * the policy engine (ohs_policy_check / ohs_policy_apply) on arbitrary
@@ -13,6 +14,7 @@
  * chunk size, HTTP status), the rest is the JSON text.
  */
 #include "../../libohsandbox/session.c"
+#include "../../libohsandbox/pull.c"
 
 #include "fuzz_common.h"
 
