@@ -47,6 +47,10 @@ static int list_filtered(ohs_client *c, const char *base, const char *key, const
 	int rc;
 
 	*out = NULL;
+	if (!key) {
+		rc = ohs__client_json(c, "GET", base, NULL, out, what);
+		goto check;
+	}
 	if (!(f = json_pack("{s:[s]}", key, value)))
 		return ohs__error_oom();
 	filter = json_dumps(f, JSON_COMPACT);
@@ -63,6 +67,7 @@ static int list_filtered(ohs_client *c, const char *base, const char *key, const
 		return ohs__error_oom();
 	rc = ohs__client_json(c, "GET", path, NULL, out, what);
 	free(path);
+check:
 	if (rc == 0 && !json_is_array(*out)) {
 		json_decref(*out);
 		*out = NULL;
@@ -353,7 +358,17 @@ int ohs__engine_archive_get(ohs_client *c, const char *cid, const char *path,
 
 int ohs__engine_image_inspect(ohs_client *c, const char *name, json_t **out, const char *what)
 {
-	return json_on(c, "GET", "/images/", name, "/json", NULL, out, what);
+	/* not escaped: a reference's '/' and ':' are part of the route
+	 * ("/images/127.0.0.1:5000/x:tag/json"); references and ids are
+	 * validated (image grammar) or the engine's own */
+	char *path = ohs__sprintf("/images/%s/json", name);
+	int rc;
+
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_json(c, "GET", path, NULL, out, what);
+	free(path);
+	return rc;
 }
 
 int ohs__engine_network_inspect(ohs_client *c, const char *name, json_t **out, const char *what)
@@ -416,6 +431,14 @@ int ohs__engine_network_connect(ohs_client *c, const char *name, const char *cid
 int ohs__engine_volume_inspect(ohs_client *c, const char *name, json_t **out, const char *what)
 {
 	return json_on(c, "GET", "/volumes/", name, NULL, NULL, out, what);
+}
+
+const char *ohs__engine_port_host_ip(ohs_client *c, const char *ip)
+{
+	/* Podman reports the every-address binding as "" */
+	if ((!ip || !*ip) && ohs__client_is_podman(c))
+		return "0.0.0.0";
+	return ip;
 }
 
 const char *ohs__engine_image_display(ohs_client *c, const char *image)

@@ -197,6 +197,16 @@ int ohs__engine_answer_error(long status, const char *body, size_t len, const ch
 	return rc;
 }
 
+/* ------------------------------------------------------------ pull progress */
+
+ohs__eng_err ohs__engine_pull_text_kind(const char *text)
+{
+	if (text && (strstr(text, "not found") || strstr(text, "manifest unknown") ||
+			strstr(text, "does not exist")))
+		return OHS__ENG_NOT_FOUND;
+	return OHS__ENG_SERVER;
+}
+
 /* ------------------------------------------------------------ exec output */
 
 #define OHS_OCI_PREFIX "OCI runtime exec failed"

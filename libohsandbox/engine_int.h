@@ -66,6 +66,13 @@ int ohs__engine_answer_error(long status, const char *body, size_t len, const ch
 ohs__eng_err ohs__engine_classify(long status, const char *message, const char *podman_cause);
 
 /*
+ * The "error" of a pull's progress stream (the answer was 200, the pull
+ * failed): OHS__ENG_NOT_FOUND when the registry has no such image or tag,
+ * else OHS__ENG_SERVER.
+ */
+ohs__eng_err ohs__engine_pull_text_kind(const char *text);
+
+/*
  * Text the engine wrote into an exec's output stream (stream 3, or the
  * first stdout frame of engine 20.10) when the process could not start:
  * OHS__ENG_OCI when it is the OCI runtime's refusal, else OHS__ENG_OTHER.
@@ -165,13 +172,13 @@ int ohs__engine_archive_get(ohs_client *c, const char *cid, const char *path,
 
 /* ------------------------------------------------------------ images, networks */
 
-/* GET /images/{name}/json. */
+/* GET /images/{name}/json (name a validated reference or an engine's id, not escaped). */
 int ohs__engine_image_inspect(ohs_client *c, const char *name, json_t **out, const char *what);
 
 /* GET /networks/{name}. */
 int ohs__engine_network_inspect(ohs_client *c, const char *name, json_t **out, const char *what);
 
-/* GET /networks filtered by `key` = `value`; *out is a JSON array. */
+/* GET /networks filtered by `key` = `value` (key NULL: all); *out is a JSON array. */
 int ohs__engine_network_list(ohs_client *c, const char *key, const char *value,
 	json_t **out, const char *what);
 
@@ -190,6 +197,10 @@ int ohs__engine_network_connect(ohs_client *c, const char *name, const char *cid
 
 /* GET /volumes/{name}. */
 int ohs__engine_volume_inspect(ohs_client *c, const char *name, json_t **out, const char *what);
+
+/* A published port's HostIp as Docker reports it (Podman answers "" for
+ * every address: "0.0.0.0"); `ip` itself otherwise (may be NULL). */
+const char *ohs__engine_port_host_ip(ohs_client *c, const char *ip);
 
 /* The image name as the user wrote it: Podman records an unqualified local
  * image as "localhost/NAME" (a pointer into `image`). */

@@ -10,6 +10,9 @@
  * stream is dropped and a second exec (as the same user, so it may read the
  * processes' /proc/PID/environ and signal them without extra capabilities)
  * SIGKILLs every process carrying that variable.  The session stays usable.
+ *
+ * Also the OOM count (ohs_session_oom_kills), which reads the memory
+ * cgroup's counter through an exec.  The engine's verbs are engine.c's.
  */
 #include "internal.h"
 #include "session_int.h"
@@ -630,4 +633,70 @@ int ohs_session_exec_shell(ohs_exec_result **out, ohs_session *s,
 		return ohs__error_set(OHS_EINVAL, "ohs_session_exec_shell: command is NULL");
 	argv[2] = command;
 	return ohs_session_exec(out, s, argv, opts);
+}
+
+/* ------------------------------------------------------------ OOM kills */
+
+/* The "oom_kill N" line of a memory cgroup file (v2 memory.events, v1 memory.oom_control). */
+static int64_t parse_oom_kill(const char *text)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		if (strncmp(p, "oom_kill ", 9) == 0)
+			return strtoll(p + 9, NULL, 10);
+		if ((p = strchr(p, '\n')))
+			p++;
+	}
+	return -1;
+}
+
+/* Lives with exec (it runs one), not with the session lifecycle, so that
+ * session.c needs nothing from exec.c. */
+int ohs_session_oom_kills(int64_t *count, ohs_session *s)
+{
+	static const char *const argv[] = { "cat", "/sys/fs/cgroup/memory.events",
+		"/sys/fs/cgroup/memory/memory.oom_control", NULL };
+	json_t *info = NULL, *state;
+	ohs_exec_result *r = NULL;
+	int flag, running, rc;
+	int64_t n;
+
+	if (!count)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_oom_kills: count is NULL");
+	*count = 0;
+	if ((rc = ohs__session_live(s, "ohs_session_oom_kills")) < 0)
+		return rc;
+	if ((rc = ohs__engine_container_inspect(ohs__session_client(s), ohs_session_id(s), &info,
+			"inspect container")) < 0) {
+		ohs__error_prefix("ohs_session_oom_kills");
+		return rc;
+	}
+	state = json_object_get(info, "State");
+	flag = json_is_true(json_object_get(state, "OOMKilled"));
+	running = json_is_true(json_object_get(state, "Running")) &&
+		!json_is_true(json_object_get(state, "Paused"));
+	json_decref(info);
+	if (!running) {
+		/* no exec possible: the engine's flag (set when the main process was killed) */
+		*count = flag;
+		return 0;
+	}
+	/* the kernel counts every OOM kill in the container's memory cgroup,
+	 * exec'd processes included (State.OOMKilled only covers the main one) */
+	if ((rc = ohs_session_exec(&r, s, argv, NULL)) < 0) {
+		ohs__error_prefix("ohs_session_oom_kills");
+		return rc;
+	}
+	n = parse_oom_kill(ohs_exec_result_stdout(r, NULL));
+	if (n < 0 && !flag) {
+		rc = ohs__error_set(OHS_ENOTSUPPORTED, "ohs_session_oom_kills: sandbox \"%s\": no "
+			"\"oom_kill\" counter in %s or %s (exit code %d: %s)", ohs_session_name(s), argv[1], argv[2],
+			ohs_exec_result_exit_code(r), ohs_exec_result_stderr(r, NULL));
+		ohs_exec_result_free(r);
+		return rc;
+	}
+	ohs_exec_result_free(r);
+	*count = n > 0 ? n : flag;
+	return 0;
 }

@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 #include "session_priv.h"
+#include "engine_int.h"
 #include "config_int.h"
 #include "policy_int.h"
 
@@ -402,12 +403,7 @@ static int judge_volume(ohs_client *c, ohs_findings *f, const ohs_config *cfg, j
 	int rc = 0;
 
 	if (m->name && *m->name) {
-		char *path = ohs__client_path("/volumes/", m->name, NULL);
-
-		if (!path)
-			return OHS_ENOMEM;
-		rc = ohs__client_json(c, "GET", path, NULL, &info, "inspect volume");
-		free(path);
+		rc = ohs__engine_volume_inspect(c, m->name, &info, "inspect volume");
 		if (rc == OHS_ENOTFOUND) {
 			rc = 0; /* the engine creates it: empty, or from the inline options below */
 		} else if (rc < 0) {

@@ -4,12 +4,13 @@
  * (SANDBOX_NETWORK_INTERNAL must hold; joining is the finding
  * ohs-network-existing), the session's own network (created labelled,
  * internal when asked), connecting the additional networks after create,
- * finding a reopened session's networks, removing one.  Users: session.c
- * (create, open, remove); reap.c (ohs__network_remove).
+ * finding a reopened session's networks.  Users: session.c (create,
+ * open).  The verbs themselves are the engine layer's (engine.c).
  */
 #include "internal.h"
 #include "session_priv.h"
 #include "policy_int.h"
+#include "engine_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +28,10 @@ int ohs__network_is_user(const char *mode)
 /* GET /networks/NAME: 1 exists (*out: the answer), 0 missing, < 0 error. */
 int ohs__network_inspect(ohs_client *c, const char *name, json_t **out)
 {
-	char *path = ohs__client_path("/networks/", name, NULL);
 	int rc;
 
 	*out = NULL;
-	if (!path)
-		return OHS_ENOMEM;
-	rc = ohs__client_json(c, "GET", path, NULL, out, "inspect network");
-	free(path);
+	rc = ohs__engine_network_inspect(c, name, out, "inspect network");
 	if (rc == OHS_ENOTFOUND)
 		return 0;
 	if (rc < 0)
@@ -87,8 +84,7 @@ int ohs__network_missing_error(ohs_client *c, const char *name)
 	size_t i, nlen = strlen(name);
 	char *hint = NULL;
 
-	if (ohs__client_json(c, "GET", "/networks", NULL, &list, "list networks") == 0 &&
-			json_is_array(list)) {
+	if (ohs__engine_network_list(c, NULL, NULL, &list, "list networks") == 0) {
 		json_array_foreach(list, i, n) {
 			const char *nn = ohs__jstr(n, "Name");
 			const char *cl = ohs__label(json_object_get(n, "Labels"), "com.docker.compose.network");
@@ -134,7 +130,7 @@ int ohs__network_create(ohs_client *c, ohs__strvec *owned, const char *sid,
 		"Driver", "bridge", "Internal", internal ? 1 : 0, "Labels", labels);
 	if (!body)
 		return ohs__error_oom();
-	rc = ohs__client_json(c, "POST", "/networks/create", body, &out, "create network");
+	rc = ohs__engine_network_create(c, body, &out, "create network");
 	json_decref(body);
 	json_decref(out);
 	if (rc == OHS_ECONFLICT)
@@ -150,47 +146,10 @@ int ohs__network_create(ohs_client *c, ohs__strvec *owned, const char *sid,
 	return ohs__strvec_push(owned, name);
 }
 
-int ohs__container_remove(ohs_client *c, const char *id)
-{
-	char *path = ohs__client_path("/containers/", id, "?force=1&v=1");
-	int rc;
-
-	if (!path)
-		return OHS_ENOMEM;
-	rc = ohs__client_request(c, "DELETE", path, NULL, NULL, 0, NULL, "remove container");
-	free(path);
-	return rc == OHS_ENOTFOUND ? 0 : rc;
-}
-
-int ohs__network_remove(ohs_client *c, const char *name)
-{
-	char *path = ohs__client_path("/networks/", name, NULL);
-	int rc;
-
-	if (!path)
-		return OHS_ENOMEM;
-	rc = ohs__client_request(c, "DELETE", path, NULL, NULL, 0, NULL, "remove network");
-	free(path);
-	if (rc == OHS_ENOTFOUND)
-		return 0;
-	return rc;
-}
-
 int ohs__network_connect(ohs_client *c, const char *id, const char *name)
 {
-	char *path = ohs__client_path("/networks/", name, "/connect");
-	json_t *body;
-	int rc;
+	int rc = ohs__engine_network_connect(c, name, id, "connect network");
 
-	if (!path)
-		return OHS_ENOMEM;
-	if (!(body = json_pack("{s:s}", "Container", id))) {
-		free(path);
-		return ohs__error_oom();
-	}
-	rc = ohs__client_json(c, "POST", path, body, NULL, "connect network");
-	json_decref(body);
-	free(path);
 	if (rc == OHS_ENOTFOUND)
 		return ohs__network_missing_error(c, name);
 	return rc;
@@ -199,23 +158,15 @@ int ohs__network_connect(ohs_client *c, const char *id, const char *name)
 /* Networks labelled as created for session `sid` (so remove can clean them). */
 int ohs__network_find_session(ohs_client *c, const char *sid, ohs__strvec *owned)
 {
-	char *filter, *e, *path;
+	char *filter;
 	json_t *list = NULL, *n;
 	size_t i;
 	int rc;
 
-	if (!(filter = ohs__sprintf("{\"label\":[\"" OHS_LABEL_NETWORK "=%s\"]}", sid)))
+	if (!(filter = ohs__sprintf(OHS_LABEL_NETWORK "=%s", sid)))
 		return ohs__error_oom();
-	e = ohs__esc(filter);
+	rc = ohs__engine_network_list(c, "label", filter, &list, "list networks");
 	free(filter);
-	if (!e)
-		return OHS_ENOMEM;
-	path = ohs__sprintf("/networks?filters=%s", e);
-	free(e);
-	if (!path)
-		return ohs__error_oom();
-	rc = ohs__client_json(c, "GET", path, NULL, &list, "list networks");
-	free(path);
 	if (rc < 0)
 		return rc;
 	json_array_foreach(list, i, n) {

@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 #include "session_priv.h"
+#include "engine_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,28 +114,22 @@ static int split_ref(const char *ref, char **repo, char **tag)
 static int pull_image(ohs_client *c, const char *image, ohs_progress_cb cb, void *payload)
 {
 	pull_state ps = { image, cb, payload, {0}, NULL, 0 };
-	char *repo = NULL, *tag = NULL, *erepo = NULL, *etag = NULL, *path = NULL;
+	char *repo = NULL, *tag = NULL;
 	int rc;
 
 	if ((rc = split_ref(image, &repo, &tag)) < 0)
 		return rc;
-	erepo = ohs__esc(repo);
-	etag = ohs__esc(tag);
-	if (erepo && etag)
-		path = ohs__sprintf("/images/create?fromImage=%s&tag=%s", erepo, etag);
-	if (!path) {
-		rc = ohs__error_oom();
-		goto out;
-	}
-	rc = ohs__client_stream(c, "POST", path, NULL, NULL, 0, pull_data, &ps, 0, "pull image");
+	rc = ohs__engine_image_pull(c, repo, tag, pull_data, &ps, "pull image");
 	if (rc == 0 && ps.line.len)
 		rc = pull_line(&ps, ps.line.data, ps.line.len);
 	if (ps.cancelled) {
 		rc = ohs__error_set(OHS_ERROR, "pull of image \"%s\" cancelled by the progress callback", image);
 	} else if (ps.error) {
-		int code = (strstr(ps.error, "not found") || strstr(ps.error, "manifest unknown") ||
-			strstr(ps.error, "does not exist")) ? OHS_ENOTFOUND : OHS_EENGINE;
-		rc = ohs__error_set(code, "pull image \"%s\": %s", image, ps.error);
+		ohs__eng_err kind = ohs__engine_pull_text_kind(ps.error);
+
+		rc = ohs__error_set(kind == OHS__ENG_NOT_FOUND ? OHS_ENOTFOUND : OHS_EENGINE,
+			"pull image \"%s\": %s", image, ps.error);
+		ohs__error_set_kind(kind);
 	} else if (rc < 0) {
 		char *pfx = ohs__sprintf("image \"%s\"", image);
 
@@ -142,14 +137,10 @@ static int pull_image(ohs_client *c, const char *image, ohs_progress_cb cb, void
 			ohs__error_prefix(pfx);
 		free(pfx);
 	}
-out:
 	ohs__buf_clear(&ps.line);
 	free(ps.error);
 	free(repo);
 	free(tag);
-	free(erepo);
-	free(etag);
-	free(path);
 	return rc;
 }
 
@@ -157,16 +148,11 @@ out:
 int ohs__image_ensure(ohs_client *c, const char *image, ohs_progress_cb cb, void *payload,
 	json_t **info)
 {
-	char *path = ohs__sprintf("/images/%s/json", image);
-	int rc;
+	int rc = ohs__engine_image_inspect(c, image, info, "inspect image");
 
-	if (!path)
-		return ohs__error_oom();
-	rc = ohs__client_json(c, "GET", path, NULL, info, "inspect image");
 	if (rc == OHS_ENOTFOUND) {
 		if ((rc = pull_image(c, image, cb, payload)) == 0)
-			rc = ohs__client_json(c, "GET", path, NULL, info, "inspect image");
+			rc = ohs__engine_image_inspect(c, image, info, "inspect image");
 	}
-	free(path);
 	return rc;
 }

@@ -230,7 +230,7 @@ int ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb, void *payl
 		}
 		if ((rc = ohs__strvec_push(&gone, id)) < 0)
 			goto out;
-		if (!dry && (rc = ohs__container_remove(client, id)) < 0) {
+		if (!dry && (rc = ohs__engine_container_remove(client, id, "remove container")) < 0) {
 			if (rc == OHS_ENOMEM)
 				goto out;
 			if (!first_err)
@@ -295,7 +295,7 @@ int ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb, void *payl
 		}
 		if (dry)
 			continue;
-		rc = ohs__network_remove(client, name);
+		rc = ohs__engine_network_remove(client, name, "remove network");
 		if (rc == OHS_ENOMEM)
 			goto out;
 		/* attached meanwhile: not an error */

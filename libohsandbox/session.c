@@ -1,10 +1,11 @@
 /*
  * session: the sandbox object and its lifecycle: create (the policy's
  * body, then labels, main process, networks; see pull.c, network.c,
- * judge.c), start, stop/pause/resume, keep, remove, open, ports, the OOM
- * count, logs.  Readiness is in ready.c, owner labels in owner.c.  Users:
- * the public API; exec.c, shell.c, archive.c, pool.c, mainproc.c and
- * reap.c through session_int.h.
+ * judge.c), start, stop/pause/resume, keep, remove, open, ports, logs.
+ * Readiness is in ready.c, owner labels in owner.c, the OOM count in exec.c
+ * (it runs an exec); the engine's verbs are engine.c's.  Users: the public
+ * API; exec.c, shell.c, archive.c, pool.c, runmain.c and reap.c through
+ * session_int.h.
  */
 #include "internal.h"
 #include "session_priv.h"
@@ -12,6 +13,7 @@
 #include "policy_int.h"
 #include "mainproc_int.h"
 #include "hostpath_int.h"
+#include "engine_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -87,19 +89,7 @@ int ohs__session_live(const ohs_session *s, const char *fn)
 /* GET /containers/{id}/json */
 int ohs__container_inspect(ohs_client *c, const char *id, json_t **out, const char *what)
 {
-	char *path = ohs__client_path("/containers/", id, "/json");
-	int rc;
-
-	if (!path)
-		return OHS_ENOMEM;
-	rc = ohs__client_json(c, "GET", path, NULL, out, what);
-	free(path);
-	if (rc == 0 && !json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		return ohs__error_set(OHS_EPROTOCOL, "%s: the engine's answer is not a JSON object", what);
-	}
-	return rc;
+	return ohs__engine_container_inspect(c, id, out, what);
 }
 
 /* Read NetworkSettings.Ports of an inspect answer into s->ports. */
@@ -137,9 +127,7 @@ static int read_ports(ohs_session *s, json_t *info)
 
 			p->container_port = (int)cport;
 			p->protocol = ohs__strdup(proto);
-			/* Podman reports the every-address binding as "" */
-			if ((!ip || !*ip) && ohs__client_is_podman(s->client))
-				ip = "0.0.0.0";
+			ip = ohs__engine_port_host_ip(s->client, ip);
 			p->host_ip = ohs__strdup(ip ? ip : "");
 			p->host_port = hp ? atoi(hp) : 0;
 			s->nports++;
@@ -184,12 +172,12 @@ static int session_teardown(ohs_session *s)
 	int rc = 0, r;
 	size_t i;
 
-	if (s->id && (r = ohs__container_remove(s->client, s->id)) < 0)
+	if (s->id && (r = ohs__engine_container_remove(s->client, s->id, "remove container")) < 0)
 		rc = r;
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < s->networks.n; i++) {
-		r = ohs__network_remove(s->client, s->networks.v[i]);
+		r = ohs__engine_network_remove(s->client, s->networks.v[i], "remove network");
 		/* still in use by another sandbox: leave it to the last user / ohs_reap */
 		if (r < 0 && r != OHS_ECONFLICT && r != OHS_EPERM && rc == 0)
 			rc = r;
@@ -225,7 +213,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 {
 	ohs_session *s = NULL;
 	ohs_netpolicy *np;
-	char *body_s = NULL, *path = NULL;
+	char *body_s = NULL;
 	json_t *body = NULL, *labels, *image_info = NULL, *created = NULL;
 	ohs_findings *findings = NULL;
 	const char *image, *mode;
@@ -406,11 +394,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 		}
 	}
 
-	if (!(path = ohs__sprintf("/containers/create?name=%s", s->name))) {
-		rc = ohs__error_oom();
-		goto fail;
-	}
-	rc = ohs__client_json(client, "POST", path, body, &created, "create container");
+	rc = ohs__engine_container_create(client, s->name, body, &created, "create container");
 	if (rc < 0) {
 		char *pfx = ohs__sprintf("sandbox from image \"%s\"", image);
 
@@ -442,7 +426,6 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	json_decref(created);
 	json_decref(image_info);
 	json_decref(body);
-	free(path);
 	*out = s;
 	return 0;
 
@@ -459,7 +442,6 @@ fail:
 	json_decref(created);
 	json_decref(image_info);
 	json_decref(body);
-	free(path);
 	return rc;
 }
 
@@ -474,17 +456,8 @@ int ohs_session_create(ohs_session **out, ohs_client *client,
 static int container_post(ohs_session *s, const char *action, const char *query,
 	const char *what)
 {
-	char *e = ohs__esc(s->id), *path;
-	int rc;
+	int rc = ohs__engine_container_post(s->client, s->id, action, query, what);
 
-	if (!e)
-		return OHS_ENOMEM;
-	path = ohs__sprintf("/containers/%s/%s%s", e, action, query ? query : "");
-	free(e);
-	if (!path)
-		return ohs__error_oom();
-	rc = ohs__client_request(s->client, "POST", path, NULL, NULL, 0, NULL, what);
-	free(path);
 	if (rc < 0) {
 		char *pfx = ohs__sprintf("sandbox \"%s\"", s->name);
 
@@ -720,69 +693,6 @@ fail:
 	return rc;
 }
 
-/* ------------------------------------------------------------ OOM kills */
-
-/* The "oom_kill N" line of a memory cgroup file (v2 memory.events, v1 memory.oom_control). */
-static int64_t parse_oom_kill(const char *text)
-{
-	const char *p = text;
-
-	while (p && *p) {
-		if (strncmp(p, "oom_kill ", 9) == 0)
-			return strtoll(p + 9, NULL, 10);
-		if ((p = strchr(p, '\n')))
-			p++;
-	}
-	return -1;
-}
-
-int ohs_session_oom_kills(int64_t *count, ohs_session *s)
-{
-	static const char *const argv[] = { "cat", "/sys/fs/cgroup/memory.events",
-		"/sys/fs/cgroup/memory/memory.oom_control", NULL };
-	json_t *info = NULL, *state;
-	ohs_exec_result *r = NULL;
-	int flag, running, rc;
-	int64_t n;
-
-	if (!count)
-		return ohs__error_set(OHS_EINVAL, "ohs_session_oom_kills: count is NULL");
-	*count = 0;
-	if ((rc = ohs__session_live(s, "ohs_session_oom_kills")) < 0)
-		return rc;
-	if ((rc = ohs__container_inspect(s->client, s->id, &info, "inspect container")) < 0) {
-		ohs__error_prefix("ohs_session_oom_kills");
-		return rc;
-	}
-	state = json_object_get(info, "State");
-	flag = json_is_true(json_object_get(state, "OOMKilled"));
-	running = json_is_true(json_object_get(state, "Running")) &&
-		!json_is_true(json_object_get(state, "Paused"));
-	json_decref(info);
-	if (!running) {
-		/* no exec possible: the engine's flag (set when the main process was killed) */
-		*count = flag;
-		return 0;
-	}
-	/* the kernel counts every OOM kill in the container's memory cgroup,
-	 * exec'd processes included (State.OOMKilled only covers the main one) */
-	if ((rc = ohs_session_exec(&r, s, argv, NULL)) < 0) {
-		ohs__error_prefix("ohs_session_oom_kills");
-		return rc;
-	}
-	n = parse_oom_kill(ohs_exec_result_stdout(r, NULL));
-	if (n < 0 && !flag) {
-		rc = ohs__error_set(OHS_ENOTSUPPORTED, "ohs_session_oom_kills: sandbox \"%s\": no "
-			"\"oom_kill\" counter in %s or %s (exit code %d: %s)", s->name, argv[1], argv[2],
-			ohs_exec_result_exit_code(r), ohs_exec_result_stderr(r, NULL));
-		ohs_exec_result_free(r);
-		return rc;
-	}
-	ohs_exec_result_free(r);
-	*count = n > 0 ? n : flag;
-	return 0;
-}
-
 /* ------------------------------------------------------------ logs */
 
 typedef struct {
@@ -813,7 +723,6 @@ int ohs_session_logs(ohs_session *s, int tail, ohs_output_cb cb, void *payload)
 {
 	logs_state ls = { cb, payload, 0 };
 	ohs__demux d;
-	char *e, *path, tailbuf[32];
 	int rc;
 
 	if ((rc = ohs__session_live(s, "ohs_session_logs")) < 0)
@@ -822,20 +731,8 @@ int ohs_session_logs(ohs_session *s, int tail, ohs_output_cb cb, void *payload)
 		return ohs__error_set(OHS_EINVAL, "ohs_session_logs: cb is NULL");
 	if (tail < 0)
 		return ohs__error_set(OHS_EINVAL, "ohs_session_logs: tail %d must be >= 0 (0: all)", tail);
-	if (tail)
-		snprintf(tailbuf, sizeof(tailbuf), "%d", tail);
-	else
-		strcpy(tailbuf, "all");
-	if (!(e = ohs__esc(s->id)))
-		return OHS_ENOMEM;
-	path = ohs__sprintf("/containers/%s/logs?stdout=1&stderr=1&tail=%s", e, tailbuf);
-	free(e);
-	if (!path)
-		return ohs__error_oom();
 	ohs__demux_init(&d, logs_frame, &ls);
-	rc = ohs__client_stream(s->client, "GET", path, NULL, NULL, 0, logs_data, &d, 0,
-		"container logs");
-	free(path);
+	rc = ohs__engine_container_logs(s->client, s->id, tail, logs_data, &d, "container logs");
 	if (ls.ret)
 		return ls.ret < 0 ? ls.ret : 0; /* stopped by the callback */
 	return rc;

@@ -1,7 +1,7 @@
 /*
  * Internal session API shared by the session files (session.c, network.c,
  * pull.c, judge.c, ready.c) and exec.c, shell.c, archive.c, reap.c,
- * pool.c, mainproc.c.  Not installed.  The owner labels are in owner_int.h; the
+ * pool.c, runmain.c.  Not installed.  The owner labels are in owner_int.h; the
  * sandbox object's layout is in session_priv.h (session files only).
  */
 #ifndef OHS_SESSION_INT_H
@@ -13,10 +13,9 @@
 #include "client_int.h"
 #include "owner_int.h" /* labels and owner judgement (reap.c) */
 
-/* DELETE a container (forced, with its anonymous volumes) or a network;
- * one that is already gone is not an error. */
-int ohs__container_remove(ohs_client *c, const char *id);
-int ohs__network_remove(ohs_client *c, const char *name);
+
+/* OHS_EINVAL for a NULL session, OHS_ESTATE for a removed one (`fn` names the caller). */
+int ohs__session_live(const ohs_session *s, const char *fn);
 
 /* The client a session talks through (borrowed). */
 ohs_client *ohs__session_client(const ohs_session *s);

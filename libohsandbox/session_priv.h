@@ -52,8 +52,6 @@ static inline char *ohs__esc(const char *s)
 
 /* ------------------------------------------------------------ session.c */
 
-/* OHS_EINVAL for a NULL session, OHS_ESTATE for a removed one (`fn` names the caller). */
-int ohs__session_live(const ohs_session *s, const char *fn);
 
 /* GET /containers/{id}/json: an object in *out, or an error (`what` names the step). */
 int ohs__container_inspect(ohs_client *c, const char *id, json_t **out, const char *what);

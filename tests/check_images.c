@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "session_int.h"
 #include "mainproc_int.h"
+#include "engine_int.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -54,7 +55,7 @@ static void remove_labelled(void)
 
 	ohs__client_json(cli, "GET", path, NULL, &list, "list");
 	json_array_foreach(list, i, o)
-		ohs__container_remove(cli, json_string_value(json_object_get(o, "Id")));
+		ohs__engine_container_remove(cli, json_string_value(json_object_get(o, "Id")), "remove container");
 	json_decref(list);
 	free(f);
 	free(e);
