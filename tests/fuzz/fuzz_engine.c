@@ -1,8 +1,9 @@
 /*
  * fuzz_engine: whole library operations against a scripted engine.
  *
- * run.sh links this target WITHOUT client.o (the line below tells it so):
- * OHS-FUZZ-WITHOUT: client.o
+ * run.sh links this target WITHOUT the transport's objects (the line below
+ * tells it so):
+ * OHS-FUZZ-WITHOUT: client.o endpoint.o conn.o
  * The transport functions of libohsandbox/client_int.h are replaced here by
  * stubs that answer each request with the next response taken from the
  * input, so that the JSON
