@@ -46,7 +46,7 @@ static int conn_socket(ohs__conn *conn)
 	return fd == CURL_SOCKET_BAD ? -1 : (int)fd;
 }
 
-/* Wait until the socket is readable/writable; deadline_ms < 0: forever. */
+/* Wait until the socket is readable/writable; at most timeout_ms after t0 (< 0: forever). */
 static int conn_wait(ohs__conn *conn, short events, const struct timespec *t0, long timeout_ms)
 {
 	struct pollfd p;
