@@ -12,8 +12,8 @@
  * own).
  *
  * Here: the easy-handle set-up (TLS options included), libcurl failures and
- * HTTP statuses as OHS_E*, plain and JSON requests, /_ping, streamed
- * responses and uploads.  The client object itself (DOCKER_HOST, TLS files,
+ * HTTP statuses as OHS_E* (with why a unix socket cannot be used), plain
+ * and JSON requests, /_ping, streamed responses and uploads.  The client object itself (DOCKER_HOST, TLS files,
  * version negotiation) is endpoint.c's; hijacked connections are conn.c's.
  */
 #include "transport_int.h"
@@ -23,6 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 /* ---------------------------------------------------------------- global */
 
@@ -78,6 +82,64 @@ char *ohs__client_path(const char *prefix, const char *arg, const char *suffix)
 	if (!path)
 		ohs__error_oom();
 	return path;
+}
+
+/*
+ * Find out why the unix socket cannot be used, with an accurate errno:
+ * stat, access, then a real connect.  Returns 0 when it looks fine.
+ */
+int ohs__client_diagnose_unix(const ohs_client *c)
+{
+	struct stat st;
+	struct sockaddr_un sa;
+	int fd, err;
+
+	if (stat(c->sock_path, &st) < 0) {
+		err = errno;
+		if (err == EACCES)
+			goto eperm;
+		return ohs__error_set(OHS_EUNREACHABLE,
+			"cannot connect to the Docker engine at %s (%s): %s",
+			c->host, c->origin, strerror(err));
+	}
+	if (!S_ISSOCK(st.st_mode))
+		return ohs__error_set(OHS_EUNREACHABLE,
+			"cannot connect to the Docker engine at %s (%s): %s is not a socket",
+			c->host, c->origin, c->sock_path);
+	if (access(c->sock_path, R_OK | W_OK) < 0) {
+		err = errno;
+		if (err == EACCES || err == EPERM)
+			goto eperm;
+		return ohs__error_set(OHS_EUNREACHABLE,
+			"cannot connect to the Docker engine at %s (%s): %s",
+			c->host, c->origin, strerror(err));
+	}
+	if (strlen(c->sock_path) >= sizeof(sa.sun_path))
+		return ohs__error_set(OHS_EINVAL,
+			"DOCKER_HOST socket path \"%s\" is too long (at most %zu bytes)",
+			c->sock_path, sizeof(sa.sun_path) - 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return ohs__error_set(OHS_ERROR, "socket: %s", strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, c->sock_path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = errno;
+		close(fd);
+		if (err == EACCES || err == EPERM)
+			goto eperm;
+		return ohs__error_set(OHS_EUNREACHABLE,
+			"cannot connect to the Docker engine at %s (%s): %s",
+			c->host, c->origin, strerror(err));
+	}
+	close(fd);
+	return 0;
+eperm:
+	return ohs__error_set(OHS_EPERM,
+		"permission denied on the Docker engine socket %s (%s): %s; "
+		"the user needs read and write access to it (e.g. membership of its group)",
+		c->sock_path, c->origin, strerror(EACCES));
 }
 
 static const char *tls_files_desc(const ohs_client *c, char *buf, size_t n)

@@ -3,8 +3,8 @@
  *
  * DOCKER_HOST (unix socket or tcp), TLS like the Docker CLI
  * (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), the API version (the engine's
- * /_ping Api-Version, or DOCKER_API_VERSION), why a unix socket cannot be
- * used, the client's warnings, getters and timeouts.  The requests
+ * /_ping Api-Version, or DOCKER_API_VERSION), the client's warnings,
+ * getters and timeouts.  The requests
  * themselves are client.c's; hijacked connections are conn.c's.
  */
 #include "transport_int.h"
@@ -13,9 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 /* ---------------------------------------------------------------- helpers */
@@ -63,64 +60,6 @@ static int parse_api_version(const char *v)
 	if (errno || *end || minor < 0 || minor > 999)
 		return -1;
 	return (int)minor;
-}
-
-/*
- * Find out why the unix socket cannot be used, with an accurate errno:
- * stat, access, then a real connect.  Returns 0 when it looks fine.
- */
-int ohs__client_diagnose_unix(const ohs_client *c)
-{
-	struct stat st;
-	struct sockaddr_un sa;
-	int fd, err;
-
-	if (stat(c->sock_path, &st) < 0) {
-		err = errno;
-		if (err == EACCES)
-			goto eperm;
-		return ohs__error_set(OHS_EUNREACHABLE,
-			"cannot connect to the Docker engine at %s (%s): %s",
-			c->host, c->origin, strerror(err));
-	}
-	if (!S_ISSOCK(st.st_mode))
-		return ohs__error_set(OHS_EUNREACHABLE,
-			"cannot connect to the Docker engine at %s (%s): %s is not a socket",
-			c->host, c->origin, c->sock_path);
-	if (access(c->sock_path, R_OK | W_OK) < 0) {
-		err = errno;
-		if (err == EACCES || err == EPERM)
-			goto eperm;
-		return ohs__error_set(OHS_EUNREACHABLE,
-			"cannot connect to the Docker engine at %s (%s): %s",
-			c->host, c->origin, strerror(err));
-	}
-	if (strlen(c->sock_path) >= sizeof(sa.sun_path))
-		return ohs__error_set(OHS_EINVAL,
-			"DOCKER_HOST socket path \"%s\" is too long (at most %zu bytes)",
-			c->sock_path, sizeof(sa.sun_path) - 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return ohs__error_set(OHS_ERROR, "socket: %s", strerror(errno));
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	strcpy(sa.sun_path, c->sock_path);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		err = errno;
-		close(fd);
-		if (err == EACCES || err == EPERM)
-			goto eperm;
-		return ohs__error_set(OHS_EUNREACHABLE,
-			"cannot connect to the Docker engine at %s (%s): %s",
-			c->host, c->origin, strerror(err));
-	}
-	close(fd);
-	return 0;
-eperm:
-	return ohs__error_set(OHS_EPERM,
-		"permission denied on the Docker engine socket %s (%s): %s; "
-		"the user needs read and write access to it (e.g. membership of its group)",
-		c->sock_path, c->origin, strerror(EACCES));
 }
 
 /* ---------------------------------------------------------------- ping and version */

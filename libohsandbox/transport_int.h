@@ -1,8 +1,10 @@
 /*
  * Private to the transport: shared by client.c (plain HTTP requests over
  * libcurl), endpoint.c (the ohs_client object: DOCKER_HOST, TLS files,
- * version negotiation) and conn.c (hijacked connections).  No other module
- * includes it: they use client_int.h.  Not installed.
+ * version negotiation) and conn.c (hijacked connections).  Everything
+ * declared here is defined in client.c: endpoint.c and conn.c call into it,
+ * never the other way (no circle).  No other module includes it: they use
+ * client_int.h.  Not installed.
  */
 #ifndef OHS_TRANSPORT_INT_H
 #define OHS_TRANSPORT_INT_H
@@ -63,17 +65,15 @@ void ohs__client_timeouts(ohs_client *c, long *connect_ms, long *request_ms);
 CURL *ohs__client_easy_new(ohs_client *c, const char *url, char *errbuf,
 	long timeout_ms, int *rc);
 
-/* A libcurl failure as OHS_E* with a message naming `what` and the engine. */
-int ohs__client_curl_error(const ohs_client *c, CURLcode rc, const char *errbuf,
-	const char *what, long timeout_ms);
-
-/* ---- endpoint.c */
-
 /*
  * Why the client's unix socket cannot be used (stat, access, connect), as
  * OHS_EUNREACHABLE / OHS_EPERM / OHS_EINVAL with a message; 0 when it
  * looks fine.
  */
 int ohs__client_diagnose_unix(const ohs_client *c);
+
+/* A libcurl failure as OHS_E* with a message naming `what` and the engine. */
+int ohs__client_curl_error(const ohs_client *c, CURLcode rc, const char *errbuf,
+	const char *what, long timeout_ms);
 
 #endif
