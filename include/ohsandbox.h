@@ -1,5 +1,5 @@
 /*
- * libohsandbox - Docker sandboxes for AI agents.  See ohsandbox(3).
+ * libohsandbox - Docker sandboxes for AI agents.  See ohsandbox(7).
  * Umbrella header: includes every public header.
  */
 #ifndef OHSANDBOX_H

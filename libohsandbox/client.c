@@ -1,5 +1,5 @@
 /*
- * client: the Docker Engine API transport (libcurl + jansson).
+ * client: plain HTTP requests to the Docker Engine API (libcurl + jansson).
  *
  * One ohs_client keeps a small stack of idle CURL easy handles for plain
  * requests, each holding its kept-alive connection.  A request takes a handle
@@ -10,15 +10,16 @@
  * stack, the counters and the timeouts.  Streams, uploads and hijacked
  * connections use easy handles of their own (and so connections of their
  * own).
+ *
+ * Here: the easy-handle set-up (TLS options included), libcurl failures and
+ * HTTP statuses as OHS_E* (with why a unix socket cannot be used), plain
+ * and JSON requests, /_ping, streamed responses and uploads.  The client object itself (DOCKER_HOST, TLS files,
+ * version negotiation) is endpoint.c's; hijacked connections are conn.c's.
  */
-#include "internal.h"
-#include "client_int.h"
+#include "transport_int.h"
 #include "engine_int.h"
 
-#include <curl/curl.h>
 #include <errno.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,44 +27,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
-
-#define OHS_DEFAULT_SOCKET "/var/run/docker.sock"
-#define OHS_API_MIN_MINOR 40
-#define OHS_API_MAX_MINOR 47
-#define OHS_DEFAULT_CONNECT_MS 10000L
-#define OHS_BODY_SNIPPET 200
-#define OHS_MAX_IDLE 16 /* idle kept-alive handles kept for plain requests */
-
-struct ohs_client {
-	char *host;        /* "unix:///var/run/docker.sock", "tcp://h:p" */
-	char *origin;      /* "DOCKER_HOST unset" or "DOCKER_HOST=\"...\"" (user info masked) */
-	char *sock_path;   /* unix only */
-	char *base_url;    /* "http://localhost", "https://h:p" */
-	char *host_hdr;    /* value of the Host header for hijacks */
-	int tls;
-	int tls_verify;
-	char *cert_dir;
-	char *ca_file, *cert_file, *key_file; /* NULL when not used */
-	ohs__strvec warnings; /* plain tcp://, TLS without verification */
-	char api_version[16];
-	int podman;        /* the engine is Podman's compat API (Libpod-Api-Version) */
-	long connect_ms;
-	long request_ms;
-	long num_connects;
-	pthread_mutex_t lock; /* guards idle/nidle, num_connects, timeouts */
-	CURL *idle[OHS_MAX_IDLE];
-	size_t nidle;
-};
-
-struct ohs__conn {
-	ohs_client *client;
-	CURL *easy;
-	int tls;
-	char *pending;     /* bytes read past the response head */
-	size_t pending_len, pending_off;
-};
 
 /* ---------------------------------------------------------------- global */
 
@@ -75,7 +39,7 @@ static void curl_init_once(void)
 	curl_init_rc = curl_global_init(CURL_GLOBAL_ALL);
 }
 
-static int ensure_curl(void)
+int ohs__curl_init(void)
 {
 	pthread_once(&curl_once, curl_init_once);
 	if (curl_init_rc != CURLE_OK)
@@ -100,7 +64,7 @@ char *ohs__client_escape(const char *s)
 {
 	char *e, *out;
 
-	if (!s || ensure_curl() < 0)
+	if (!s || ohs__curl_init() < 0)
 		return NULL;
 	e = curl_easy_escape(NULL, s, (int)strlen(s));
 	if (!e)
@@ -121,64 +85,11 @@ char *ohs__client_path(const char *prefix, const char *arg, const char *suffix)
 	return path;
 }
 
-static const char *env_get(const char *const *envp, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (!envp)
-		return getenv(name);
-	for (; *envp; envp++)
-		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
-			return *envp + n + 1;
-	return NULL;
-}
-
-/*
- * DOCKER_HOST as it may be shown in a message: any user information
- * ("user:password@") replaced by "***".  Everything from after "scheme://"
- * (or from the start when there is no scheme) up to the last '@' is masked,
- * so that a password containing '/' or '@' is masked too; a unix:// value
- * whose path is absolute has no user information.  NULL on OOM.
- */
-static char *mask_host(const char *v)
-{
-	const char *sep = strstr(v, "://");
-	const char *start = sep ? sep + 3 : v;
-	const char *at = strrchr(start, '@');
-
-	if (!at || *start == '/')
-		return ohs__strdup(v);
-	return ohs__sprintf("%.*s***%s", (int)(start - v), v, at);
-}
-
-/* Parse "1.NN" into NN; -1 when malformed. */
-static int parse_api_version(const char *v)
-{
-	char *end;
-	long minor;
-
-	if (!v || strncmp(v, "1.", 2) != 0 || v[2] < '0' || v[2] > '9')
-		return -1;
-	errno = 0;
-	minor = strtol(v + 2, &end, 10);
-	if (errno || *end || minor < 0 || minor > 999)
-		return -1;
-	return (int)minor;
-}
-
-static long elapsed_ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000L + (t.tv_nsec - t0->tv_nsec) / 1000000L;
-}
-
 /*
  * Find out why the unix socket cannot be used, with an accurate errno:
  * stat, access, then a real connect.  Returns 0 when it looks fine.
  */
-static int diagnose_unix(const ohs_client *c)
+int ohs__client_diagnose_unix(const ohs_client *c)
 {
 	struct stat st;
 	struct sockaddr_un sa;
@@ -253,7 +164,7 @@ static int curl_error(const ohs_client *c, CURLcode rc, const char *errbuf,
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		if (c->sock_path && (code = diagnose_unix(c)) < 0)
+		if (c->sock_path && (code = ohs__client_diagnose_unix(c)) < 0)
 			return code;
 		return ohs__error_set(OHS_EUNREACHABLE,
 			"cannot connect to the Docker engine at %s (%s): %s",
@@ -628,9 +539,9 @@ long ohs__client_num_connects(ohs_client *c)
 	return n;
 }
 
-/* ---------------------------------------------------------------- ping and version */
+/* ---------------------------------------------------------------- ping (endpoint.c negotiates) */
 
-static int ping(ohs_client *c, char **api_version)
+int ohs__client_ping(ohs_client *c, char **api_version)
 {
 	struct hdr_capture hc = { "Api-Version", NULL, 0 };
 	CURL *easy = handle_get(c);
@@ -646,359 +557,6 @@ static int ping(ohs_client *c, char **api_version)
 	}
 	*api_version = hc.value;
 	c->podman = hc.libpod;
-	return 0;
-}
-
-int ohs__client_is_podman(const ohs_client *c)
-{
-	return c && c->podman;
-}
-
-int ohs_client_ping(ohs_client *client)
-{
-	if (!client)
-		return ohs__error_set(OHS_EINVAL, "ohs_client_ping: client is NULL");
-	return ping(client, NULL);
-}
-
-static int negotiate(ohs_client *c, const char *override)
-{
-	char *engine = NULL;
-	int rc, minor;
-
-	rc = ping(c, &engine);
-	if (rc < 0)
-		return rc;
-	if (override) {
-		free(engine);
-		minor = parse_api_version(override);
-		if (minor < 0)
-			return ohs__error_set(OHS_EINVAL,
-				"DOCKER_API_VERSION (\"%s\"): expected a version of the form 1.NN, e.g. 1.41",
-				override);
-		if (minor < OHS_API_MIN_MINOR || minor > OHS_API_MAX_MINOR)
-			return ohs__error_set(OHS_ENOTSUPPORTED,
-				"DOCKER_API_VERSION (\"%s\"): supported API versions are 1.%d to 1.%d",
-				override, OHS_API_MIN_MINOR, OHS_API_MAX_MINOR);
-		snprintf(c->api_version, sizeof(c->api_version), "1.%d", minor);
-		return 0;
-	}
-	if (!engine || !*engine) {
-		free(engine);
-		return ohs__error_set(OHS_EPROTOCOL,
-			"the Docker engine at %s did not report its API version "
-			"(no Api-Version header in the answer to /_ping); set DOCKER_API_VERSION",
-			c->host);
-	}
-	minor = parse_api_version(engine);
-	if (minor < 0) {
-		rc = ohs__error_set(OHS_EPROTOCOL,
-			"the Docker engine at %s reported a malformed API version \"%s\" "
-			"(expected 1.NN)", c->host, engine);
-		free(engine);
-		return rc;
-	}
-	if (minor < OHS_API_MIN_MINOR) {
-		rc = ohs__error_set(OHS_ENOTSUPPORTED,
-			"the Docker engine at %s: engine API version %s is older than the oldest "
-			"supported 1.%d", c->host, engine, OHS_API_MIN_MINOR);
-		free(engine);
-		return rc;
-	}
-	free(engine);
-	if (minor > OHS_API_MAX_MINOR)
-		minor = OHS_API_MAX_MINOR;
-	snprintf(c->api_version, sizeof(c->api_version), "1.%d", minor);
-	return 0;
-}
-
-/* ---------------------------------------------------------------- construction */
-
-static int file_readable(const char *path)
-{
-	return access(path, R_OK) == 0;
-}
-
-/* Takes `text` (NULL: out of memory). */
-static int add_warning(ohs_client *c, char *text)
-{
-	return ohs__strvec_push_owned(&c->warnings, text);
-}
-
-/*
- * TLS the way the Docker CLI does it: DOCKER_TLS_VERIFY set to any
- * non-empty value (even "0" or "false") verifies the engine against
- * DOCKER_CERT_PATH/ca.pem (default ~/.docker) and nothing else;
- * DOCKER_CERT_PATH alone encrypts without verifying (a warning).
- */
-static int setup_tls(ohs_client *c, const char *const *envp)
-{
-	const char *verify = env_get(envp, "DOCKER_TLS_VERIFY");
-	const char *dir = env_get(envp, "DOCKER_CERT_PATH");
-	const char *home;
-	char *ca, *cert, *key;
-	int has_cert, has_key;
-
-	if (!(verify && *verify) && !(dir && *dir))
-		return 0;
-	c->tls = 1;
-	c->tls_verify = verify && *verify;
-	if (dir && *dir) {
-		c->cert_dir = ohs__strdup(dir);
-	} else {
-		home = env_get(envp, "HOME");
-		if (!home || !*home)
-			return ohs__error_set(OHS_ETLS,
-				"DOCKER_TLS_VERIFY is set but neither DOCKER_CERT_PATH nor HOME is, "
-				"so the certificates (ca.pem, cert.pem, key.pem) cannot be found");
-		c->cert_dir = ohs__sprintf("%s/.docker", home);
-	}
-	if (!c->cert_dir)
-		return ohs__error_oom();
-	ca = ohs__sprintf("%s/ca.pem", c->cert_dir);
-	cert = ohs__sprintf("%s/cert.pem", c->cert_dir);
-	key = ohs__sprintf("%s/key.pem", c->cert_dir);
-	if (!ca || !cert || !key) {
-		free(ca), free(cert), free(key);
-		return ohs__error_oom();
-	}
-	if (c->tls_verify && !file_readable(ca)) {
-		int err = errno;
-
-		ohs__error_set(OHS_ETLS, "DOCKER_TLS_VERIFY is set but the CA certificate %s "
-			"cannot be read (%s); expected ca.pem, cert.pem and key.pem in %s%s",
-			ca, strerror(err), c->cert_dir, dir && *dir ? " (DOCKER_CERT_PATH)" : "");
-		free(ca), free(cert), free(key);
-		return OHS_ETLS;
-	}
-	has_cert = file_readable(cert);
-	has_key = file_readable(key);
-	if (has_cert != has_key) {
-		ohs__error_set(OHS_ETLS, "TLS client certificate: %s %s but %s %s; "
-			"expected both cert.pem and key.pem in %s, or neither",
-			cert, has_cert ? "is readable" : "cannot be read",
-			key, has_key ? "is readable" : "cannot be read", c->cert_dir);
-		free(ca), free(cert), free(key);
-		return OHS_ETLS;
-	}
-	/* Without verification no CA is used at all: say so, not "the CA". */
-	if (c->tls_verify)
-		c->ca_file = ca;
-	else
-		free(ca);
-	if (has_cert) {
-		c->cert_file = cert;
-		c->key_file = key;
-	} else {
-		free(cert);
-		free(key);
-	}
-	return 0;
-}
-
-static int parse_host(ohs_client *c, const char *dh, const char *const *envp)
-{
-	const char *v = dh && *dh ? dh : "unix://" OHS_DEFAULT_SOCKET;
-	char *shown = mask_host(v); /* never print a password */
-	int rc;
-
-	if (!shown)
-		return ohs__error_oom();
-	c->origin = dh && *dh ? ohs__sprintf("DOCKER_HOST=\"%s\"", shown) : ohs__strdup("DOCKER_HOST unset");
-	if (!c->origin) {
-		rc = ohs__error_oom();
-		goto out;
-	}
-	if (strncmp(v, "unix://", 7) == 0) {
-		const char *p = v + 7;
-
-		if (*p != '/') {
-			rc = ohs__error_set(OHS_EINVAL,
-				"DOCKER_HOST (\"%s\"): expected an absolute socket path after unix://, "
-				"e.g. unix:///var/run/docker.sock", shown);
-			goto out;
-		}
-		c->sock_path = ohs__strdup(p);
-		c->host = ohs__strdup(v);
-		c->base_url = ohs__strdup("http://localhost");
-		c->host_hdr = ohs__strdup("localhost");
-		rc = !c->sock_path || !c->host || !c->base_url || !c->host_hdr ? ohs__error_oom() : 0;
-		goto out;
-	}
-	if (strncmp(v, "tcp://", 6) == 0) {
-		const char *hp = v + 6;
-		size_t n = strlen(hp);
-		const char *colon;
-		char *hostport;
-
-		while (n && hp[n - 1] == '/')
-			n--;
-		if (memchr(hp, '@', n)) {
-			rc = ohs__error_set(OHS_EINVAL,
-				"DOCKER_HOST (\"%s\"): user information (user:password@) is not supported; "
-				"expected tcp://HOST:PORT, e.g. tcp://127.0.0.1:2376", shown);
-			goto out;
-		}
-		if (n == 0 || memchr(hp, '/', n) || memchr(hp, '?', n)) {
-			rc = ohs__error_set(OHS_EINVAL,
-				"DOCKER_HOST (\"%s\"): expected tcp://HOST:PORT, e.g. tcp://127.0.0.1:2376", shown);
-			goto out;
-		}
-		if ((rc = setup_tls(c, envp)) < 0)
-			goto out;
-		hostport = ohs__strndup(hp, n);
-		if (!hostport) {
-			rc = ohs__error_oom();
-			goto out;
-		}
-		/* Port given?  (An IPv6 address is written [addr]:port.) */
-		colon = strrchr(hostport, ':');
-		if (colon && strchr(colon, ']'))
-			colon = NULL;
-		if (colon) {
-			char *end;
-			long port = strtol(colon + 1, &end, 10);
-
-			if (colon[1] == '\0' || *end || port < 1 || port > 65535) {
-				rc = ohs__error_set(OHS_EINVAL,
-					"DOCKER_HOST (\"%s\"): port \"%s\" is not a number from 1 to 65535",
-					shown, colon + 1);
-				free(hostport);
-				goto out;
-			}
-			c->host_hdr = hostport;
-		} else {
-			c->host_hdr = ohs__sprintf("%s:%d", hostport, c->tls ? 2376 : 2375);
-			free(hostport);
-		}
-		if (!c->host_hdr) {
-			rc = ohs__error_oom();
-			goto out;
-		}
-		c->host = ohs__sprintf("tcp://%s", c->host_hdr);
-		c->base_url = ohs__sprintf("%s://%s", c->tls ? "https" : "http", c->host_hdr);
-		if (!c->host || !c->base_url) {
-			rc = ohs__error_oom();
-			goto out;
-		}
-		if (!c->tls)
-			rc = add_warning(c, ohs__sprintf("the Docker engine at %s is reached over plain TCP "
-				"(DOCKER_TLS_VERIFY and DOCKER_CERT_PATH unset): the connection is neither "
-				"encrypted nor authenticated; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH",
-				c->host));
-		else if (!c->tls_verify)
-			rc = add_warning(c, ohs__sprintf("the Docker engine at %s is reached over TLS "
-				"without verification (DOCKER_CERT_PATH set, DOCKER_TLS_VERIFY unset): "
-				"the engine's certificate is not checked; set DOCKER_TLS_VERIFY=1 to "
-				"trust only %s/ca.pem", c->host, c->cert_dir));
-		goto out;
-	}
-	rc = ohs__error_set(OHS_ENOTSUPPORTED,
-		"DOCKER_HOST (\"%s\"): this scheme is not supported; supported forms are "
-		"unix:///path/to/socket (default unix://%s) and tcp://HOST:PORT "
-		"(with TLS when DOCKER_TLS_VERIFY or DOCKER_CERT_PATH is set)",
-		shown, OHS_DEFAULT_SOCKET);
-out:
-	free(shown);
-	return rc;
-}
-
-void ohs_client_free(ohs_client *client)
-{
-	if (!client)
-		return;
-	while (client->nidle)
-		curl_easy_cleanup(client->idle[--client->nidle]);
-	pthread_mutex_destroy(&client->lock);
-	free(client->host);
-	free(client->origin);
-	free(client->sock_path);
-	free(client->base_url);
-	free(client->host_hdr);
-	free(client->cert_dir);
-	free(client->ca_file);
-	free(client->cert_file);
-	free(client->key_file);
-	ohs__strvec_clear(&client->warnings);
-	free(client);
-}
-
-int ohs_client_new(ohs_client **out, const char *const *envp)
-{
-	ohs_client *c;
-	const char *override;
-	int rc;
-
-	if (!out)
-		return ohs__error_set(OHS_EINVAL, "ohs_client_new: out is NULL");
-	*out = NULL;
-	if ((rc = ensure_curl()) < 0)
-		return rc;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return ohs__error_oom();
-	if (pthread_mutex_init(&c->lock, NULL) != 0) {
-		free(c);
-		return ohs__error_set(OHS_ERROR, "ohs_client_new: cannot create a mutex");
-	}
-	c->connect_ms = OHS_DEFAULT_CONNECT_MS;
-	c->request_ms = 0;
-	if ((rc = parse_host(c, env_get(envp, "DOCKER_HOST"), envp)) < 0)
-		goto fail;
-	override = env_get(envp, "DOCKER_API_VERSION");
-	if (override && !*override)
-		override = NULL;
-	if (override && parse_api_version(override) < 0) {
-		rc = ohs__error_set(OHS_EINVAL,
-			"DOCKER_API_VERSION (\"%s\"): expected a version of the form 1.NN, e.g. 1.41",
-			override);
-		goto fail;
-	}
-	if (c->sock_path && (rc = diagnose_unix(c)) < 0)
-		goto fail;
-	if ((rc = negotiate(c, override)) < 0)
-		goto fail;
-	*out = c;
-	return 0;
-fail:
-	ohs_client_free(c);
-	return rc;
-}
-
-const char *ohs_client_api_version(const ohs_client *client)
-{
-	return client ? client->api_version : NULL;
-}
-
-const char *ohs_client_host(const ohs_client *client)
-{
-	return client ? client->host : NULL;
-}
-
-size_t ohs_client_warning_count(const ohs_client *client)
-{
-	return client ? client->warnings.n : 0;
-}
-
-const char *ohs_client_warning(const ohs_client *client, size_t i)
-{
-	return client ? ohs__strvec_at(&client->warnings, i) : NULL;
-}
-
-int ohs_client_set_timeouts(ohs_client *client, long connect_ms, long request_ms)
-{
-	if (!client)
-		return ohs__error_set(OHS_EINVAL, "ohs_client_set_timeouts: client is NULL");
-	if (connect_ms < 0)
-		return ohs__error_set(OHS_EINVAL,
-			"ohs_client_set_timeouts: connect_ms (%ld) must be 0 (none) or positive", connect_ms);
-	if (request_ms < 0)
-		return ohs__error_set(OHS_EINVAL,
-			"ohs_client_set_timeouts: request_ms (%ld) must be 0 (none) or positive", request_ms);
-	pthread_mutex_lock(&client->lock);
-	client->connect_ms = connect_ms;
-	client->request_ms = request_ms;
-	pthread_mutex_unlock(&client->lock);
 	return 0;
 }
 
@@ -1061,6 +619,24 @@ static CURL *fresh_easy(ohs_client *c, const char *url, char *errbuf, long timeo
 	}
 	return e;
 }
+/* For endpoint.c and conn.c (transport_int.h). */
+void ohs__client_timeouts(ohs_client *c, long *connect_ms, long *request_ms)
+{
+	get_timeouts(c, connect_ms, request_ms);
+}
+
+CURL *ohs__client_easy_new(ohs_client *c, const char *url, char *errbuf,
+	long timeout_ms, int *rc)
+{
+	return fresh_easy(c, url, errbuf, timeout_ms, rc);
+}
+
+int ohs__client_curl_error(const ohs_client *c, CURLcode rc, const char *errbuf,
+	const char *what, long timeout_ms)
+{
+	return curl_error(c, rc, errbuf, what, timeout_ms);
+}
+
 
 int ohs__client_stream(ohs_client *c, const char *method, const char *path,
 	const char *content_type, const char *body, size_t body_len,
@@ -1209,320 +785,5 @@ out:
 	curl_slist_free_all(hdrs);
 	ohs__buf_clear(&buf);
 	free(url);
-	return rc;
-}
-
-/* ---------------------------------------------------------------- hijacked connections */
-
-static int conn_socket(ohs__conn *conn)
-{
-	curl_socket_t fd = CURL_SOCKET_BAD;
-
-	if (curl_easy_getinfo(conn->easy, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK)
-		return -1;
-	return fd == CURL_SOCKET_BAD ? -1 : (int)fd;
-}
-
-/* Wait until the socket is readable/writable; deadline_ms < 0: forever. */
-static int conn_wait(ohs__conn *conn, short events, const struct timespec *t0, long timeout_ms)
-{
-	struct pollfd p;
-	int fd = conn_socket(conn), r;
-	long left;
-
-	if (fd < 0)
-		return ohs__error_set(OHS_EUNREACHABLE, "connection to the Docker engine is closed");
-	for (;;) {
-		left = -1;
-		if (timeout_ms >= 0) {
-			left = timeout_ms - elapsed_ms_since(t0);
-			if (left < 0)
-				left = 0;
-		}
-		p.fd = fd;
-		p.events = events;
-		p.revents = 0;
-		r = poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left);
-		if (r > 0)
-			return 0;
-		if (r == 0)
-			return OHS_ETIMEOUT;
-		if (errno != EINTR)
-			return ohs__error_set(OHS_ERROR, "poll: %s", strerror(errno));
-	}
-}
-
-int ohs__conn_send(ohs__conn *conn, const void *buf, size_t len)
-{
-	const char *p = buf;
-	struct timespec t0;
-	CURLcode crc;
-	size_t n;
-	int rc;
-
-	if (!conn || (!buf && len))
-		return ohs__error_set(OHS_EINVAL, "ohs__conn_send: %s is NULL", conn ? "buf" : "conn");
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (len) {
-		n = 0;
-		crc = curl_easy_send(conn->easy, p, len, &n);
-		if (crc == CURLE_AGAIN) {
-			if ((rc = conn_wait(conn, POLLOUT, &t0, -1)) < 0)
-				return rc;
-			continue;
-		}
-		if (crc != CURLE_OK)
-			return ohs__error_set(OHS_EUNREACHABLE,
-				"sending to the Docker engine at %s failed: %s",
-				conn->client->host, curl_easy_strerror(crc));
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static long conn_recv_raw(ohs__conn *conn, void *buf, size_t len, const struct timespec *t0,
-	long timeout_ms)
-{
-	CURLcode crc;
-	size_t n;
-	int rc;
-
-	for (;;) {
-		n = 0;
-		crc = curl_easy_recv(conn->easy, buf, len, &n);
-		if (crc == CURLE_OK)
-			return (long)n;
-		if (crc == CURLE_AGAIN) {
-			if ((rc = conn_wait(conn, POLLIN, t0, timeout_ms)) < 0)
-				return rc;
-			continue;
-		}
-		if (crc == CURLE_UNSUPPORTED_PROTOCOL) /* connection already gone */
-			return 0;
-		return ohs__error_set(OHS_EUNREACHABLE,
-			"reading from the Docker engine at %s failed: %s",
-			conn->client->host, curl_easy_strerror(crc));
-	}
-}
-
-long ohs__conn_recv(ohs__conn *conn, void *buf, size_t len, long timeout_ms)
-{
-	struct timespec t0;
-	long n;
-
-	if (!conn || !buf)
-		return ohs__error_set(OHS_EINVAL, "ohs__conn_recv: %s is NULL", conn ? "buf" : "conn");
-	if (len == 0)
-		return ohs__error_set(OHS_EINVAL, "ohs__conn_recv: len is 0");
-	if (conn->pending_off < conn->pending_len) {
-		size_t k = conn->pending_len - conn->pending_off;
-
-		if (k > len)
-			k = len;
-		memcpy(buf, conn->pending + conn->pending_off, k);
-		conn->pending_off += k;
-		if (conn->pending_off == conn->pending_len) {
-			free(conn->pending);
-			conn->pending = NULL;
-			conn->pending_len = conn->pending_off = 0;
-		}
-		return (long)k;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	n = conn_recv_raw(conn, buf, len, &t0, timeout_ms);
-	if (n == OHS_ETIMEOUT)
-		return ohs__error_set(OHS_ETIMEOUT,
-			"no data from the Docker engine at %s within %ld ms",
-			conn->client->host, timeout_ms);
-	return n;
-}
-
-int ohs__conn_close_write(ohs__conn *conn)
-{
-	int fd;
-
-	if (!conn)
-		return ohs__error_set(OHS_EINVAL, "ohs__conn_close_write: conn is NULL");
-	if (conn->tls)
-		return ohs__error_set(OHS_ENOTSUPPORTED,
-			"closing the write side of a TLS connection to the Docker engine at %s "
-			"is not supported (a TLS half-close is not possible with libcurl)",
-			conn->client->host);
-	fd = conn_socket(conn);
-	if (fd < 0)
-		return ohs__error_set(OHS_EUNREACHABLE,
-			"connection to the Docker engine at %s is closed", conn->client->host);
-	if (shutdown(fd, SHUT_WR) < 0)
-		return ohs__error_set(OHS_EIO, "shutdown of the connection to %s: %s",
-			conn->client->host, strerror(errno));
-	return 0;
-}
-
-void ohs__conn_free(ohs__conn *conn)
-{
-	if (!conn)
-		return;
-	if (conn->easy)
-		curl_easy_cleanup(conn->easy);
-	free(conn->pending);
-	free(conn);
-}
-
-/* Content-Length from a response head, -1 when absent. */
-static long head_content_length(const char *head)
-{
-	const char *p = head;
-
-	while ((p = strchr(p, '\n')) != NULL) {
-		p++;
-		if (strncasecmp(p, "Content-Length:", 15) == 0)
-			return strtol(p + 15, NULL, 10);
-	}
-	return -1;
-}
-
-int ohs__client_hijack(ohs_client *c, const char *method, const char *path,
-	const char *body, ohs__conn **out, const char *what)
-{
-	char errbuf[CURL_ERROR_SIZE];
-	ohs__conn *conn = NULL;
-	ohs__buf head = {0};
-	char *url = NULL, *req = NULL, *end;
-	size_t body_len = body ? strlen(body) : 0;
-	long connect_ms, request_ms, status = 0, n;
-	struct timespec t0;
-	CURLcode crc;
-	int rc;
-
-	if (out)
-		*out = NULL;
-	if (!c || !method || !path || !out)
-		return ohs__error_set(OHS_EINVAL, "ohs__client_hijack: %s is NULL",
-			!c ? "client" : !method ? "method" : !path ? "path" : "out");
-	if (!what)
-		what = path;
-	get_timeouts(c, &connect_ms, &request_ms);
-	url = ohs__sprintf("%s/", c->base_url);
-	conn = calloc(1, sizeof(*conn));
-	if (!url || !conn) {
-		rc = ohs__error_oom();
-		goto fail;
-	}
-	conn->client = c;
-	conn->tls = c->tls;
-	conn->easy = fresh_easy(c, url, errbuf, 0, &rc);
-	if (!conn->easy)
-		goto fail;
-	curl_easy_setopt(conn->easy, CURLOPT_CONNECT_ONLY, 1L);
-	crc = curl_easy_perform(conn->easy);
-	if (crc != CURLE_OK) {
-		rc = curl_error(c, crc, errbuf, what, connect_ms);
-		goto fail;
-	}
-	curl_easy_setopt(conn->easy, CURLOPT_ERRORBUFFER, NULL);
-	req = ohs__sprintf("%s /v%s%s HTTP/1.1\r\n"
-		"Host: %s\r\n"
-		"User-Agent: libohsandbox/%s\r\n"
-		"Content-Type: application/json\r\n"
-		"Content-Length: %zu\r\n"
-		"Connection: Upgrade\r\n"
-		"Upgrade: tcp\r\n"
-		"\r\n",
-		method, c->api_version, path, c->host_hdr, ohs_version(), body_len);
-	if (!req) {
-		rc = ohs__error_oom();
-		goto fail;
-	}
-	if ((rc = ohs__conn_send(conn, req, strlen(req))) < 0)
-		goto fail_prefix;
-	if (body_len && (rc = ohs__conn_send(conn, body, body_len)) < 0)
-		goto fail_prefix;
-
-	/* The response head. */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		char tmp[4096];
-
-		if (head.len > 64 * 1024) {
-			rc = ohs__error_set(OHS_EPROTOCOL, "%s: response head from the engine "
-				"is larger than 64 KiB", what);
-			goto fail;
-		}
-		n = conn_recv_raw(conn, tmp, sizeof(tmp), &t0, request_ms > 0 ? request_ms : -1);
-		if (n == OHS_ETIMEOUT) {
-			rc = ohs__error_set(OHS_ETIMEOUT, "%s: no answer from the Docker engine at %s "
-				"within %ld ms", what, c->host, request_ms);
-			goto fail;
-		}
-		if (n < 0) {
-			rc = (int)n;
-			goto fail_prefix;
-		}
-		if (n == 0) {
-			rc = ohs__error_set(OHS_EPROTOCOL, "%s: the Docker engine at %s closed the "
-				"connection %s", what, c->host,
-				head.len ? "inside the response head" : "without answering");
-			goto fail;
-		}
-		if ((rc = ohs__buf_append(&head, tmp, (size_t)n)) < 0)
-			goto fail;
-		if ((end = strstr(head.data, "\r\n\r\n")) != NULL)
-			break;
-	}
-	{
-		size_t hlen = (size_t)(end - head.data) + 4;
-		char *sp;
-
-		if (strncmp(head.data, "HTTP/1.", 7) != 0 || !(sp = strchr(head.data, ' '))) {
-			rc = ohs__error_set(OHS_EPROTOCOL, "%s: malformed response from the engine: \"%.*s\"",
-				what, (int)(strcspn(head.data, "\r\n") > 100 ? 100 : strcspn(head.data, "\r\n")),
-				head.data);
-			goto fail;
-		}
-		status = strtol(sp + 1, NULL, 10);
-		if (status == 101 || status == 200) {
-			if (head.len > hlen) {
-				conn->pending_len = head.len - hlen;
-				conn->pending = malloc(conn->pending_len);
-				if (!conn->pending) {
-					rc = ohs__error_oom();
-					goto fail;
-				}
-				memcpy(conn->pending, head.data + hlen, conn->pending_len);
-			}
-			ohs__buf_clear(&head);
-			free(url);
-			free(req);
-			*out = conn;
-			return 0;
-		}
-		if (status >= 400) {
-			long clen = head_content_length(head.data);
-			char tmp[4096];
-
-			/* Read the error body: Content-Length bytes, or until EOF / 2 s. */
-			clock_gettime(CLOCK_MONOTONIC, &t0);
-			while (clen < 0 || head.len - hlen < (size_t)clen) {
-				n = conn_recv_raw(conn, tmp, sizeof(tmp), &t0, 2000);
-				if (n <= 0 || ohs__buf_append(&head, tmp, (size_t)n) < 0)
-					break;
-				if (head.len - hlen > 64 * 1024)
-					break;
-			}
-			rc = ohs__client_status_error(status, head.data + hlen, head.len - hlen, what);
-			goto fail;
-		}
-		rc = ohs__error_set_http(OHS_EPROTOCOL, (int)status,
-			"%s: the engine answered HTTP %ld instead of 101 UPGRADED", what, status);
-		goto fail;
-	}
-fail_prefix:
-	ohs__error_prefix(what);
-fail:
-	ohs__buf_clear(&head);
-	ohs__conn_free(conn);
-	free(url);
-	free(req);
 	return rc;
 }

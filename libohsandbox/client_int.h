@@ -1,6 +1,10 @@
 /*
- * Internal transport API used by the session, pool and reap modules.
- * Not installed; nothing here is exported.
+ * Internal transport API: plain requests (client.c), the client object
+ * (endpoint.c), hijacked connections (conn.c) and the frame demultiplexer
+ * (stream.c).  Used by session.c, exec.c, shell.c, archive.c, reap.c and
+ * mainproc.c, and by the unit tests and fuzz targets.  The transport's own
+ * shared internals are in transport_int.h.  Not installed; nothing here is
+ * exported.
  */
 #ifndef OHS_CLIENT_INT_H
 #define OHS_CLIENT_INT_H

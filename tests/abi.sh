@@ -20,4 +20,8 @@ if [ $rc -ne 0 ]; then
 	[ $((rc & 1)) -ne 0 ] && fail "abidiff could not run (status $rc)"
 	fail "ABI changed incompatibly against abi/libohsandbox.abi (abidiff status $rc); see above"
 fi
+# The baseline should name no build path (scripts/abi-update.sh makes it so).
+if grep -q "='/" "$base"; then
+	echo "warning: abi/libohsandbox.abi names absolute build paths; regenerate it with scripts/abi-update.sh"
+fi
 echo "ok: ABI compatible with abi/libohsandbox.abi"

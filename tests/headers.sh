@@ -1,6 +1,6 @@
 #!/bin/sh
-# Every public header compiles on its own, as C and as C++, and declares no
-# symbol outside the ohs_/OHS_ namespaces.
+# Every public header compiles on its own, as C and as C++, declares no
+# symbol outside the ohs_/OHS_ namespaces, and names only man pages that exist.
 . "${top_srcdir:-.}/tests/lib.sh"
 inc="-I$top_srcdir/include -I$top_builddir/include"
 tmp=$(mktemp -d)
@@ -27,4 +27,13 @@ names=$(cat "$top_srcdir"/include/ohsandbox/*.h "$top_srcdir"/include/ohsandbox.
 [ -n "$names" ] || fail "found no public identifiers: the check is broken"
 bad=$(printf '%s\n' $names | grep -vE '^(ohs_|OHS_|OHSANDBOX_)' || true)
 [ -z "$bad" ] || fail "public identifiers outside the ohs_/OHS_ namespace: $bad"
-echo "ok: headers are self-contained and namespaced"
+# Every man page a header names ("See ohs_x_new(3)") exists.
+refs=$(cat "$top_srcdir"/include/ohsandbox/*.h "$top_srcdir"/include/ohsandbox.h |
+	grep -oE '(ohs|ohsandbox)[a-z0-9_-]*\([37]\)' | sort -u)
+for r in $refs; do
+	page=${r%%(*}
+	sec=${r#*(}
+	sec=${sec%)}
+	[ -f "$top_srcdir/man/man$sec/$page.$sec" ] || fail "a public header names $r, but man/man$sec/$page.$sec does not exist"
+done
+echo "ok: headers are self-contained and namespaced; the man pages they name exist"

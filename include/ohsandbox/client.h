@@ -1,5 +1,5 @@
 /*
- * libohsandbox - Docker Engine API transport.  See ohs_client(3).
+ * libohsandbox - Docker Engine API transport.  See ohs_client_new(3).
  *
  * One ohs_client may be shared by many threads: each plain request takes an
  * idle kept-alive connection (a single thread always reuses the same one;

@@ -3,7 +3,7 @@
  *
  * Every public type is opaque; every exported function is marked OHS_EXTERN
  * and returns 0 or a negative OHS_E* code unless its documentation says
- * otherwise.  See ohsandbox(3).
+ * otherwise.  See ohsandbox(7).
  */
 #ifndef OHSANDBOX_COMMON_H
 #define OHSANDBOX_COMMON_H

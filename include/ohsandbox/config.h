@@ -1,6 +1,6 @@
 /*
  * libohsandbox - sandbox configuration and the engine create body.
- * See ohs_config(3).
+ * See ohs_config_new(3).
  *
  * Not thread-safe while being modified; a config that is no longer modified
  * may be read (and used to create sessions) from many threads at once.

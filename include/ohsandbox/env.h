@@ -1,6 +1,6 @@
 /*
  * libohsandbox - configuration from OpenHands environment variables.
- * See ohs_env(3) and ohsandbox(7) for every variable.
+ * See ohs_env_load(3) and ohsandbox(7) for every variable.
  */
 #ifndef OHSANDBOX_ENV_H
 #define OHSANDBOX_ENV_H

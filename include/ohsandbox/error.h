@@ -1,5 +1,5 @@
 /*
- * libohsandbox - error codes and the per-thread last error.  See ohs_error(3).
+ * libohsandbox - error codes and the per-thread last error.  See ohs_error_last(3).
  */
 #ifndef OHSANDBOX_ERROR_H
 #define OHSANDBOX_ERROR_H

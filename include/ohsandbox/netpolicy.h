@@ -1,6 +1,6 @@
 /*
  * libohsandbox - network policy: binding address, network mode, additional
- * networks and published ports.  See ohs_netpolicy(3).
+ * networks and published ports.  See ohs_netpolicy_new(3).
  *
  * Not thread-safe: one handle from one thread at a time.
  */

@@ -1,5 +1,5 @@
 /*
- * libohsandbox - volume specs (SANDBOX_VOLUMES).  See ohs_volumes(3).
+ * libohsandbox - volume specs (SANDBOX_VOLUMES).  See ohs_volumes_new(3).
  *
  * An ohs_volumes is an ordered, validated list of mounts.  Not thread-safe:
  * use one handle from one thread at a time (distinct handles are independent).

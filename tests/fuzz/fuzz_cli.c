@@ -1,13 +1,15 @@
 /*
- * fuzz_cli: the ohsandbox CLI's argument parsing.  tools/ohsandbox.c is
- * compiled into this target with main renamed to ohs_cli_main; argv comes
- * from the input split on NUL bytes.  Only commands that cannot reach an
- * engine run: "config", "version", "help" and unknown words; "run", "ps"
- * and "reap" are skipped, and DOCKER_HOST points at a socket that does not
- * exist anyway.
+ * fuzz_cli: the ohsandbox CLI's argument parsing.  run.sh compiles
+ * tools/ohsandbox.c on its own with main renamed to ohs_cli_main (the line
+ * below tells it to link that object):
+ * OHS-FUZZ-WITH: ohsandbox-cli.o
+ * argv comes from the input split on NUL bytes.  Only commands that cannot
+ * reach an engine run: "config", "version", "help" and unknown words;
+ * "run", "ps" and "reap" are skipped, and DOCKER_HOST points at a socket
+ * that does not exist anyway.
  *
- * Output: fd 1 goes to /dev/null once at start, and the CLI's stderr
- * stream is replaced by a /dev/null stream (fuzz_cli_null below) instead of
+ * Output: fd 1 goes to /dev/null once at start, and during each call the
+ * stderr stream is a /dev/null stream (fuzz_cli_null below) instead of
  * closing fd 2, so that sanitizer and libFuzzer reports stay visible.
  */
 #include <fcntl.h>
@@ -17,16 +19,15 @@
 #include <string.h>
 #include <unistd.h>
 
-static FILE *fuzz_cli_null;
-
-#undef stderr
-#define stderr fuzz_cli_null
-#define main ohs_cli_main
-#include "../../tools/ohsandbox.c"
-#undef main
-#undef stderr
-
 #include "fuzz_common.h"
+
+/* tools/ohsandbox.c's main, renamed (the CLI has no header of its own). */
+int ohs_cli_main(int argc, char **argv);
+
+/* tools/ohsandbox.c: the exit status of a usage error. */
+#define EXIT_USAGE 2
+
+static FILE *fuzz_cli_null;
 
 #define MAX_ARGS 32
 
@@ -74,6 +75,7 @@ static void reset_getopt(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf, *argv[MAX_ARGS + 2], *p, *end;
+	FILE *saved_stderr;
 	int argc = 0, rc;
 
 	buf = malloc(size + 1);
@@ -93,7 +95,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	reset_getopt();
+	saved_stderr = stderr;
+	stderr = fuzz_cli_null; /* glibc's stderr is an assignable variable */
 	rc = ohs_cli_main(argc, argv);
+	stderr = saved_stderr;
 	fflush(stdout);
 	if (rc != 0 && rc != EXIT_USAGE)
 		fuzz_fail("ohs_cli_main(\"%s\", %d arguments) exited %d", argc > 1 ? argv[1] : "",

@@ -1,8 +1,10 @@
 /*
  * Helpers shared by the libFuzzer targets (tests/fuzz/fuzz_*.c).
  *
- * The targets are compiled by tests/fuzz/run.sh directly from the library
- * sources, so they may call internal ohs__* functions too.  Any invariant
+ * tests/fuzz/run.sh links each target with the library's objects compiled
+ * for fuzzing; a target calls the library through its headers only (the
+ * public ones, and the internal *_int.h for ohs__* entry points), never by
+ * #including a .c file.  Any invariant
  * violation calls fuzz_fail(), which aborts: libFuzzer records the input.
  */
 #ifndef OHS_FUZZ_COMMON_H

@@ -1,8 +1,9 @@
 /*
  * fuzz_engine: whole library operations against a scripted engine.
  *
- * run.sh links this target WITHOUT client.o (the line below tells it so):
- * OHS-FUZZ-WITHOUT: client.o
+ * run.sh links this target WITHOUT the transport's objects (the line below
+ * tells it so):
+ * OHS-FUZZ-WITHOUT: client.o endpoint.o conn.o
  * The transport functions of libohsandbox/client_int.h are replaced here by
  * stubs that answer each request with the next response taken from the
  * input, so that the JSON
@@ -17,7 +18,9 @@
  * that went away (OHS_EENGINE).
  *
  * Operations: ohs_session_list, ohs_reap, ohs_session_open + ports + logs +
- * exec + remove, ohs_session_create + start + free, ohs_shell_open + run.
+ * exec + remove, ohs_session_create (with the image pull and its progress
+ * stream, which the callback cancels when byte 1 has 0x40) + start + free,
+ * ohs_shell_open + run.
  */
 #include "fuzz_common.h"
 #include "internal.h"
@@ -385,14 +388,16 @@ static int on_output(int stream, const char *data, size_t len, void *payload)
 	return 0;
 }
 
+/* payload: NULL, or a call counter that cancels the pull at 1000 calls. */
 static int on_progress(const char *status, const char *id, int64_t cur, int64_t total, void *payload)
 {
+	size_t *calls = payload;
+
 	(void)cur;
 	(void)total;
-	(void)payload;
 	if (!status || !id)
 		fuzz_fail("progress callback got a NULL string");
-	return 0;
+	return calls && ++*calls >= 1000; /* exercises the cancel path */
 }
 
 static void check_list(void)
@@ -438,9 +443,12 @@ static void check_session(ohs_session *s, uint8_t param)
 	if (!ohs_session_id(s) || !ohs_session_name(s))
 		fuzz_fail("session without id or name");
 	n = ohs_session_port_count(s);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (!ohs_session_port_host_ip(s, i))
 			fuzz_fail("port %zu: NULL host ip", i);
+		(void)ohs_session_port_container(s, i);
+		(void)ohs_session_port_host(s, i);
+	}
 	ohs_error_clear();
 	rc = ohs_session_logs(s, 10, on_output, NULL);
 	fuzz_check_error(rc, "ohs_session_logs");
@@ -486,10 +494,12 @@ static void check_open(uint8_t param)
 	ohs_session_free(s);
 }
 
+/* param 0x40: the progress callback cancels a long pull. */
 static void check_create(uint8_t param)
 {
 	ohs_config *cfg = NULL;
 	ohs_session *s = NULL;
+	size_t calls = 0;
 	int rc;
 
 	if (ohs_config_new(&cfg) < 0 || ohs_config_set_image(cfg, "ohs-test:latest") < 0)
@@ -499,7 +509,7 @@ static void check_create(uint8_t param)
 	if ((param & 4) && ohs_netpolicy_add_network(ohs_config_netpolicy(cfg), "ohs-test-extra") < 0)
 		fuzz_fail("network: %s", ohs_error_last());
 	ohs_error_clear();
-	rc = ohs_session_create(&s, &the_client, cfg, on_progress, NULL);
+	rc = ohs_session_create(&s, &the_client, cfg, on_progress, (param & 0x40) ? &calls : NULL);
 	check_create_error(rc);
 	if (rc == 0) {
 		ohs_error_clear();

@@ -4,12 +4,16 @@
 #   tests/fuzz/run.sh ABS_SRCDIR ABS_BUILDDIR [TARGET...]
 #
 # Every tests/fuzz/fuzz_*.c is a target (nothing to register: a new file is
-# picked up).  Each is compiled with clang (-fsanitize=fuzzer,address,
-# undefined) together with the library sources into BUILDDIR/tests/fuzz/,
-# without the library objects it replaces: the ones it #includes
-# ("../../libohsandbox/NAME.c") and the ones a line "OHS-FUZZ-WITHOUT:
-# NAME.o ..." in its source names.  Then it runs for OHS_FUZZ_SECONDS
-# (default 20) over a copy of its corpus tests/fuzz/corpus/<target>/.
+# picked up).  The library sources are compiled once with clang
+# (-fsanitize=fuzzer-no-link,address,undefined) into BUILDDIR/tests/fuzz/obj/;
+# each target is a program of its own that calls the library through its
+# headers (public, and the internal *_int.h) and is linked with those
+# objects, without the ones a line "OHS-FUZZ-WITHOUT: NAME.o ..." in its
+# source names (a target that replaces them, e.g. the transport), and with
+# the extra ones a line "OHS-FUZZ-WITH: NAME.o ..." names (ohsandbox-cli.o:
+# tools/ohsandbox.c with main renamed to ohs_cli_main).  No target
+# #includes a .c file.  Each then runs for OHS_FUZZ_SECONDS (default 20)
+# over a copy of its corpus tests/fuzz/corpus/<target>/.
 #
 # The corpus accumulates: after a clean run, the run's new inputs that add
 # coverage are minimised into tests/fuzz/corpus/<target>/ with libFuzzer's
@@ -79,26 +83,38 @@ for src in "$SRC"/libohsandbox/*.c; do
 	fi
 	LIBOBJS="$LIBOBJS $o"
 done
+# The CLI, for targets that name it on an OHS-FUZZ-WITH: line.
+CLIOBJ=$OBJ/ohsandbox-cli.o
+if [ ! -f "$CLIOBJ" ] || [ -n "$(find "$SRC/tools/ohsandbox.c" -newer "$CLIOBJ" 2>/dev/null)" ] ||
+   [ -n "$(find "$SRC/include" "$BLD/include" -name '*.h' -newer "$CLIOBJ" 2>/dev/null | head -n 1)" ]; then
+	# shellcheck disable=SC2086
+	$CC $CFLAGS -fsanitize=fuzzer-no-link -I"$SRC/include" -I"$BLD/include" -I"$BLD" $PKG_CFLAGS \
+		-Dmain=ohs_cli_main -c "$SRC/tools/ohsandbox.c" -o "$CLIOBJ" || {
+		echo "fuzz: FAIL: cannot compile $SRC/tools/ohsandbox.c" >&2
+		exit 1
+	}
+fi
 
 for t in $TARGETS; do
 	[ -f "$SRC/tests/fuzz/$t.c" ] || { echo "fuzz: FAIL: no target $SRC/tests/fuzz/$t.c" >&2; exit 1; }
 	objs=$LIBOBJS
-	# The library objects the target replaces: those it #includes, and
-	# those named on an "OHS-FUZZ-WITHOUT:" line.
-	without=$( (sed -n 's|^#include "\.\./\.\./libohsandbox/\([a-z_]*\)\.c".*|\1.o|p' "$SRC/tests/fuzz/$t.c"
-		sed -n 's|.*OHS-FUZZ-WITHOUT:\(.*\)|\1|p' "$SRC/tests/fuzz/$t.c" | sed 's|\*/||' | tr ' ' '\n') |
-		grep -E '^[a-z_]+\.o$' | sort -u)
+	# The library objects the target replaces ("OHS-FUZZ-WITHOUT:") and
+	# the extra objects it needs ("OHS-FUZZ-WITH:").
+	without=$(sed -n 's|.*OHS-FUZZ-WITHOUT:\(.*\)|\1|p' "$SRC/tests/fuzz/$t.c" | sed 's|\*/||' |
+		tr ' ' '\n' | grep -E '^[a-z_]+\.o$' | sort -u)
 	for o in $without; do
 		objs=$(printf '%s\n' $objs | grep -v "/$o\$")
 	done
-	# shellcheck disable=SC2086 # LIBOBJS splits on purpose (no spaces in paths)
-	# (older per-target special cases; the rule above already covers these)
-	case $t in
-	# fuzz_json #includes session.c and pull.c to reach their static parsers.
-	fuzz_json) objs=$(printf '%s\n' $LIBOBJS | grep -v -e '/session\.o$' -e '/pull\.o$') ;;
-	# fuzz_engine replaces the transport (client.o) with a scripted engine.
-	fuzz_engine) objs=$(printf '%s\n' $LIBOBJS | grep -v '/client\.o$') ;;
-	esac
+	with=$(sed -n 's|.*OHS-FUZZ-WITH:\(.*\)|\1|p' "$SRC/tests/fuzz/$t.c" | sed 's|\*/||' |
+		tr ' ' '\n' | grep -E '^[a-z_-]+\.o$' | sort -u)
+	for o in $with; do
+		[ -f "$OBJ/$o" ] || { echo "fuzz: FAIL: $t: no object $o (OHS-FUZZ-WITH)" >&2; exit 1; }
+		objs="$objs $OBJ/$o"
+	done
+	if grep -q '^#include "[^"]*\.c"' "$SRC/tests/fuzz/$t.c"; then
+		echo "fuzz: FAIL: $t #includes a .c file; call the library through its headers" >&2
+		exit 1
+	fi
 	# shellcheck disable=SC2086
 	$CC $CFLAGS -fsanitize=fuzzer $CPPFLAGS -I"$SRC/tests/fuzz" \
 		"$SRC/tests/fuzz/$t.c" $objs $PKG_LIBS -lpthread -o "$OUT/$t" || {
