@@ -1,32 +1,14 @@
 /*
- * config: internal helpers shared with env (image grammar) and with the
- * modules that consume the create body (session, policy).  Not installed.
+ * config: internal helpers for the modules that consume the create body
+ * (session; the fuzz and unit tests) and the network-policy check that
+ * netpolicy.c defines for config.  The image grammar is in image_int.h.
+ * Not installed.
  */
 #ifndef OHS_CONFIG_INT_H
 #define OHS_CONFIG_INT_H
 
 #include "internal.h" /* first: build-config.h sets the feature macros */
 #include <jansson.h>
-
-/*
- * Validate a full image reference ("[domain[:port]/]path[:tag][@digest]").
- * On error sets a message `image reference "REF": <what is wrong>` and
- * returns OHS_EINVAL.
- */
-int ohs__image_check(const char *ref) OHS_INTERNAL;
-
-/* Validate a repository name only (no tag, no digest). */
-int ohs__image_check_repository(const char *repo) OHS_INTERNAL;
-
-/* Validate a tag only. */
-int ohs__image_check_tag(const char *tag) OHS_INTERNAL;
-
-/*
- * Split the build's default image into repository and tag (at the last ':'
- * after the last '/'; a digest is dropped; no tag gives "latest").  Both
- * strings are newly allocated; returns 0 or OHS_ENOMEM.
- */
-int ohs__image_split_default(char **repo, char **tag) OHS_INTERNAL;
 
 /*
  * The create body as a new jansson object (the same object that

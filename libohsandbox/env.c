@@ -7,6 +7,7 @@
  * (deprecated or ignored variables) are stored on the config, never printed.
  */
 #include "config_int.h"
+#include "image_int.h"
 #include "floor_int.h"
 #include "hostpath_int.h"
 
@@ -25,17 +26,7 @@ extern char **environ;
 
 const char *ohs_env_get(const char *const *envp, const char *name)
 {
-	size_t n;
-
-	if (!name || !*name || strchr(name, '='))
-		return NULL;
-	if (!envp)
-		return getenv(name);
-	n = strlen(name);
-	for (; *envp; envp++)
-		if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
-			return *envp + n + 1;
-	return NULL;
+	return ohs__env_lookup(envp, name);
 }
 
 /* The value of `name`, or NULL when it is unset or empty. */

@@ -887,7 +887,7 @@ int ohs__floor_env_origins(ohs_config *cfg, const char *const *envp)
 		ohs__buf b = {0};
 
 		for (j = 0; tab[i].vars[j]; j++) {
-			const char *v = ohs_env_get(envp, tab[i].vars[j]);
+			const char *v = ohs__env_lookup(envp, tab[i].vars[j]);
 
 			if (!v || !*v)
 				continue;

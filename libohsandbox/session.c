@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "session_int.h"
 #include "config_int.h"
+#include "image_int.h"
 #include "policy_int.h"
 #include "mainproc_int.h"
 #include "hostpath_int.h"
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -276,29 +276,6 @@ int ohs__name_is_kept(const char *name)
 static const char *jstr(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
-}
-
-static int random_hex(char *out, size_t bytes)
-{
-	unsigned char raw[32];
-	size_t i, got = 0;
-
-	if (bytes > sizeof(raw))
-		return ohs__error_set(OHS_EINVAL, "random_hex: too many bytes");
-	while (got < bytes) {
-		ssize_t n = getrandom(raw + got, bytes - got, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return ohs__error_set(OHS_ERROR, "getrandom: %s", strerror(errno));
-		}
-		got += (size_t)n;
-	}
-	for (i = 0; i < bytes; i++)
-		sprintf(out + 2 * i, "%02x", raw[i]);
-	out[2 * bytes] = '\0';
-	return 0;
 }
 
 /* Path component escaped for the engine; NULL on OOM (error set). */
@@ -1172,41 +1149,13 @@ static int pull_data(const char *data, size_t len, void *payload)
 	return 0;
 }
 
-/* Split REF into repository and tag (or digest) for /images/create. */
-static int split_ref(const char *ref, char **repo, char **tag)
-{
-	const char *at = strchr(ref, '@'), *slash, *colon;
-
-	if (at) {
-		*repo = ohs__strndup(ref, (size_t)(at - ref));
-		*tag = ohs__strdup(at + 1);
-	} else {
-		slash = strrchr(ref, '/');
-		colon = strrchr(slash ? slash : ref, ':');
-		if (colon) {
-			*repo = ohs__strndup(ref, (size_t)(colon - ref));
-			*tag = ohs__strdup(colon + 1);
-		} else {
-			*repo = ohs__strdup(ref);
-			*tag = ohs__strdup("latest");
-		}
-	}
-	if (!*repo || !*tag) {
-		free(*repo);
-		free(*tag);
-		*repo = *tag = NULL;
-		return ohs__error_oom();
-	}
-	return 0;
-}
-
 static int pull_image(ohs_client *c, const char *image, ohs_progress_cb cb, void *payload)
 {
 	pull_state ps = { image, cb, payload, {0}, NULL, 0 };
 	char *repo = NULL, *tag = NULL, *erepo = NULL, *etag = NULL, *path = NULL;
 	int rc;
 
-	if ((rc = split_ref(image, &repo, &tag)) < 0)
+	if ((rc = ohs__image_split(image, 1, &repo, &tag)) < 0)
 		return rc;
 	erepo = esc(repo);
 	etag = esc(tag);
@@ -1448,7 +1397,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	}
 	s->findings = findings;
 	findings = NULL;
-	if ((rc = random_hex(sid, 16)) < 0)
+	if ((rc = ohs__random_hex(sid, 16, NULL)) < 0)
 		goto fail;
 	if (!(s->sid = ohs__strdup(sid)) ||
 			!(s->name = ohs__sprintf(OHS_NAME_PREFIX "%.12s", sid))) {

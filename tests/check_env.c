@@ -3,6 +3,7 @@
  * texts, and every error path (code + message naming the variable).
  */
 #include "config_int.h"
+#include "image_int.h"
 #include "testutil.h"
 
 #include <pwd.h>
