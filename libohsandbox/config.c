@@ -10,6 +10,7 @@
 #include "config_int.h"
 #include "image_int.h"
 #include "floor_int.h"
+#include "policy_int.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -1231,4 +1232,28 @@ int ohs_config_to_json(char **out, const ohs_config *cfg)
 		return render_error(ok);
 	}
 	return dump(out, o);
+}
+
+int ohs__config_apply_policy_client(char **out_body, ohs_findings **out_findings, const ohs_config *cfg,
+	const char *docker_host)
+{
+	ohs_policy *adjusted = NULL;
+	ohs_config *d = NULL;
+	int rc;
+
+	if (!cfg || !cfg->policy)
+		return ohs_config_apply_policy(out_body, out_findings, cfg);
+	if ((rc = ohs__policy_for_host(&adjusted, cfg->policy, docker_host)) < 0)
+		return rc;
+	if (!adjusted)
+		return ohs_config_apply_policy(out_body, out_findings, cfg);
+	if ((rc = ohs_config_dup(&d, cfg)) == 0) {
+		ohs_policy_free(d->policy);
+		d->policy = adjusted;
+		adjusted = NULL;
+		rc = ohs_config_apply_policy(out_body, out_findings, d);
+	}
+	ohs_policy_free(adjusted);
+	ohs_config_free(d);
+	return rc;
 }

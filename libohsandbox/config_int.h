@@ -26,4 +26,16 @@ int ohs__config_create_body_json(json_t **out, const ohs_config *cfg) OHS_INTERN
  */
 int ohs__netpolicy_check_internal(const ohs_netpolicy *np) OHS_INTERNAL;
 
+/* Set the origin of a setting (NULL origin: back to "default"); env.c records its own. */
+int ohs__config_set_origin(ohs_config *cfg, const char *setting, const char *origin) OHS_INTERNAL;
+
+/*
+ * ohs_config_apply_policy with the locality of the engine the session's
+ * client talks to (its ohs_client_host): a remote engine is judged with
+ * locality off, a local unix socket becomes the policy's engine socket
+ * unless the caller set one (see ohs__policy_for_host).  Used by session.c.
+ */
+int ohs__config_apply_policy_client(char **out_body, ohs_findings **out_findings, const ohs_config *cfg,
+	const char *docker_host) OHS_INTERNAL;
+
 #endif

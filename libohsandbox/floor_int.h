@@ -44,10 +44,4 @@ int ohs__floor_check_policy(const ohs_floor *f, const ohs_policy *p) OHS_INTERNA
  */
 int ohs__floor_apply(json_t *body, const ohs_floor *f, const ohs_netpolicy *np) OHS_INTERNAL;
 
-/* Record where ohs_env_load took each setting from (config origins). */
-int ohs__floor_env_origins(ohs_config *cfg, const char *const *envp) OHS_INTERNAL;
-
-/* config.c: set the origin of a setting (NULL origin: back to "default"). */
-int ohs__config_set_origin(ohs_config *cfg, const char *setting, const char *origin) OHS_INTERNAL;
-
 #endif

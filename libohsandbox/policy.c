@@ -2652,33 +2652,29 @@ out:
 	return rc;
 }
 
-/* ------------------------------------------------------------ session hook */
+/* ------------------------------------------------------------ the engine judged */
 
-int ohs__policy_apply_client(char **out_body, ohs_findings **out_findings, const ohs_config *cfg,
-	const char *docker_host)
+int ohs__policy_for_host(ohs_policy **out, const ohs_policy *p, const char *docker_host)
 {
-	ohs_policy *pol = cfg ? ohs_config_policy((ohs_config *)cfg) : NULL;
-	ohs_config *d = NULL;
 	char *sock = NULL;
 	int local, rc;
 
-	if (!pol)
-		return ohs_config_apply_policy(out_body, out_findings, cfg);
+	*out = NULL;
 	if ((local = ohs__hostpath_docker_host_local(docker_host, &sock)) < 0)
 		return local;
 	/* Judge with the facts of the engine the session really talks to. */
-	if (pol->remote || (local && (!sock || pol->engine_socket ||
+	if (p->remote || (local && (!sock || p->engine_socket ||
 	    in_list(sock, default_sockets, OHS_ARRAY_SIZE(default_sockets))))) {
 		free(sock);
-		return ohs_config_apply_policy(out_body, out_findings, cfg);
+		return 0;
 	}
-	if ((rc = ohs_config_dup(&d, cfg)) == 0) {
-		pol = ohs_config_policy(d);
-		rc = local ? ohs_policy_set_engine_socket(pol, sock) : ohs_policy_set_engine_local(pol, 0);
-		if (rc == 0)
-			rc = ohs_config_apply_policy(out_body, out_findings, d);
+	if ((rc = ohs_policy_dup(out, p)) == 0) {
+		rc = local ? ohs_policy_set_engine_socket(*out, sock) : ohs_policy_set_engine_local(*out, 0);
+		if (rc < 0) {
+			ohs_policy_free(*out);
+			*out = NULL;
+		}
 	}
-	ohs_config_free(d);
 	free(sock);
 	return rc;
 }

@@ -1314,7 +1314,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	 * sent is the policy's (rewritten under the hardened profile), and a
 	 * refusal stops here, before the engine is contacted.
 	 */
-	if ((rc = ohs__policy_apply_client(&body_s, &findings, cfg, ohs_client_host(client))) < 0) {
+	if ((rc = ohs__config_apply_policy_client(&body_s, &findings, cfg, ohs_client_host(client))) < 0) {
 		ohs_findings_free(findings);
 		return rc;
 	}
