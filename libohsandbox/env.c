@@ -10,6 +10,7 @@
 #include "image_int.h"
 #include "floor_int.h"
 #include "hostpath_int.h"
+#include "volume_int.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -192,33 +193,6 @@ static int load_user(ohs_config *cfg, const char *const *envp)
 
 /* ------------------------------------------------------------ volumes */
 
-/* Resolve a deprecated WORKSPACE_* host path like a SANDBOX_VOLUMES one. */
-static int workspace_host(char **out, const char *host, const char *home)
-{
-	char cwd[4096];
-
-	*out = NULL;
-	if (host[0] == '/' || (((host[0] >= 'A' && host[0] <= 'Z') || (host[0] >= 'a' && host[0] <= 'z')) &&
-	    host[1] == ':' && (host[2] == '\\' || host[2] == '/')))
-		*out = ohs__strdup(host);
-	else if (host[0] == '~' && (host[1] == '\0' || host[1] == '/')) {
-		if (!home)
-			home = getenv("HOME");
-		if (!home || home[0] != '/')
-			return ohs__error_set(OHS_EINVAL,
-				"\"%s\" starts with \"~\" but HOME (\"%s\") is not an absolute path",
-				host, home ? home : "");
-		*out = ohs__sprintf("%s%s", home, host + 1);
-	} else {
-		if (!getcwd(cwd, sizeof(cwd)))
-			return ohs__error_set(OHS_EIO,
-				"\"%s\" is relative and the current directory cannot be read: %s",
-				host, strerror(errno));
-		*out = ohs__sprintf("%s/%s", cwd, host);
-	}
-	return *out ? 0 : ohs__error_oom();
-}
-
 static int load_volumes(ohs_config *cfg, const char *const *envp)
 {
 	const char *spec = get(envp, "SANDBOX_VOLUMES");
@@ -258,7 +232,7 @@ static int load_volumes(ohs_config *cfg, const char *const *envp)
 				"WORKSPACE_MOUNT_PATH nor WORKSPACE_BASE is; ignored");
 		return 0;
 	}
-	if ((rc = workspace_host(&src, host, home)) < 0)
+	if ((rc = ohs__volumes_resolve_host(&src, host, strlen(host), home, NULL)) < 0)
 		return prefixed(rc, hostvar);
 	if ((rc = ohs_volumes_add(ohs_config_volumes(cfg), OHS_MOUNT_BIND, src, target,
 			OHS_MOUNT_RW)) < 0) {
