@@ -18,6 +18,13 @@
 int ohs__config_create_body_json(json_t **out, const ohs_config *cfg) OHS_INTERNAL;
 
 /*
+ * Whether a network mode names a user-defined network (not "none",
+ * "bridge", "host", "default" or "container:..."; NULL and "" are not).
+ * netpolicy.c; used by config_render.c and session.c.
+ */
+int ohs__netpolicy_is_user_network(const char *mode) OHS_INTERNAL;
+
+/*
  * When the netpolicy asks for an internal network (SANDBOX_NETWORK_INTERNAL)
  * on a network mode that can never be internal ("bridge", "default": the
  * engine's default bridge; "host"): OHS_EINVAL naming the network and what

@@ -90,14 +90,6 @@ static int render_error(int ok)
 	return ok == -1 ? OHS_EINVAL : ohs__error_oom();
 }
 
-/* A network mode that names a user-defined network (not a built-in mode). */
-static int is_user_network(const char *mode)
-{
-	return mode && *mode && strcmp(mode, "bridge") && strcmp(mode, "host") &&
-	       strcmp(mode, "none") && strcmp(mode, "default") &&
-	       strncmp(mode, "container:", 10);
-}
-
 static char *port_key(const ohs_netpolicy *np, size_t i)
 {
 	const char *proto = ohs_netpolicy_port_protocol(np, i);
@@ -219,7 +211,7 @@ int ohs__config_create_body_json(json_t **out, const ohs_config *cfg)
 		json_decref(extra);
 	}
 
-	if (is_user_network(mode)) {
+	if (ohs__netpolicy_is_user_network(mode)) {
 		json_t *nc = json_object(), *ec = json_object();
 
 		if (ec)

@@ -385,13 +385,6 @@ static int read_ports(ohs_session *s, json_t *info)
 
 /* ------------------------------------------------------------ networks */
 
-static int is_user_network(const char *mode)
-{
-	return mode && *mode && strcmp(mode, "none") && strcmp(mode, "bridge") &&
-		strcmp(mode, "host") && strcmp(mode, "default") &&
-		strncmp(mode, "container:", 10) != 0;
-}
-
 /* GET /networks/NAME: 1 exists (*out: the answer), 0 missing, < 0 error. */
 static int network_inspect(ohs_client *c, const char *name, json_t **out)
 {
@@ -1341,7 +1334,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	 * local volume binding a host path is judged like that bind).
 	 */
 	nfind = ohs_findings_count(findings);
-	if (is_user_network(mode)) {
+	if (ohs__netpolicy_is_user_network(mode)) {
 		json_t *ninfo = NULL;
 
 		if ((rc = network_inspect(client, mode, &ninfo)) < 0)
@@ -1438,7 +1431,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 		podman_port_bindings(body);
 
 	/* the session's own network */
-	if (is_user_network(mode) && !own_exists) {
+	if (ohs__netpolicy_is_user_network(mode) && !own_exists) {
 		if ((rc = create_network(s, mode, ohs_netpolicy_internal(np) > 0)) < 0)
 			goto fail;
 		if (rc == 1) {
