@@ -51,16 +51,22 @@ char *ohs__strndup(const char *s, size_t n)
 	return s ? strndup(s, n) : NULL;
 }
 
+char *ohs__vsprintf(const char *fmt, va_list ap)
+{
+	char *out = NULL;
+
+	return vasprintf(&out, fmt, ap) < 0 ? NULL : out;
+}
+
 char *ohs__sprintf(const char *fmt, ...)
 {
 	va_list ap;
-	char *out = NULL;
-	int rc;
+	char *out;
 
 	va_start(ap, fmt);
-	rc = vasprintf(&out, fmt, ap);
+	out = ohs__vsprintf(fmt, ap);
 	va_end(ap);
-	return rc < 0 ? NULL : out;
+	return out;
 }
 
 int ohs__strvec_push_owned(ohs__strvec *sv, char *s)

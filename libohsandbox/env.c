@@ -56,13 +56,13 @@ static int warn(ohs_config *cfg, const char *fmt, ...) OHS_PRINTF(2, 3);
 static int warn(ohs_config *cfg, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
+	char *s;
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vasprintf(&s, fmt, ap);
+	s = ohs__vsprintf(fmt, ap);
 	va_end(ap);
-	if (rc < 0)
+	if (!s)
 		return ohs__error_oom();
 	rc = ohs_config_add_warning(cfg, s);
 	free(s);

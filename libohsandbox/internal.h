@@ -38,6 +38,7 @@ char *ohs__strdup(const char *s);
 char *ohs__strndup(const char *s, size_t n);
 /* asprintf into a new string; NULL on OOM. */
 char *ohs__sprintf(const char *fmt, ...) OHS_PRINTF(1, 2);
+char *ohs__vsprintf(const char *fmt, va_list ap) OHS_PRINTF(1, 0);
 
 /* Monotonic clock in milliseconds; sleep that resumes after signals. */
 long ohs__now_ms(void);
