@@ -4,7 +4,7 @@
  *
  * Parsing fails closed: invalid JSON, a duplicate, unknown or wrongly
  * typed key or a bad value is an error naming the file and the key.  The
- * checks on the create body run in ohs_config_apply_policy() (config.c),
+ * checks on the create body run in ohs_config_apply_policy() (config_render.c),
  * where the body and the network policy meet.
  */
 #include "floor_int.h"

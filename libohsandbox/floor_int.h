@@ -1,6 +1,7 @@
 /*
- * floor: internal hooks used by env (system floor, profile/mode requests,
- * provenance) and config (the checks on the final create body).  Not
+ * floor: internal hooks used by env.c (system floor, profile/mode requests)
+ * and config_render.c (the checks on the final create body).  The floor
+ * knows nothing of ohs_config: it judges a body and a netpolicy.  Not
  * installed.
  */
 #ifndef OHS_FLOOR_INT_H

@@ -4,7 +4,7 @@
  * Checks a reference the way the engine's reference parser does (domain,
  * port, lower-case path components, tag, digest) with a message naming what
  * is wrong, and splits a reference into repository and tag.  Pure.  Used by
- * config.c (ohs_config_set_image), env.c (SANDBOX_IMAGE_REPOSITORY/_TAG and
+ * config.c (ohs_config_set_image), env.c (AGENT_SERVER_IMAGE_REPOSITORY/_TAG and
  * the build's default image) and session.c (the pull's fromImage and tag).
  */
 #include "image_int.h"

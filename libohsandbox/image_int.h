@@ -1,7 +1,7 @@
 /*
  * image: the image-reference grammar ("[domain[:port]/]path[:tag][@digest]"),
  * one copy for the library.  Pure: strings in, strings or an error out.
- * Used by config.c (ohs_config_set_image), env.c (SANDBOX_IMAGE_* and the
+ * Used by config.c (ohs_config_set_image), env.c (AGENT_SERVER_IMAGE_* and the
  * build's default image) and session.c (the pull's repository and tag).
  * Not installed.
  */
