@@ -8,11 +8,12 @@
  *
  * This file: the policy object (profile, mode, home, engine facts, default
  * limits and user), the walk of a body through every check
- * (ohs_policy_check) and the verdict (ohs_policy_apply).  The checks are in
- * policy_paths.c (mounts) and policy_keys.c (every other key), the findings
- * in policy_report.c.  Used by config_render.c (ohs_config_apply_policy),
- * env.c and floor.c (profile and mode names), exec.c (the exec user check),
- * the CLI and the bindings.
+ * (ohs_policy_check), the verdict (ohs_policy_apply) and the policy for the
+ * engine a session really talks to (ohs__policy_for_host).  The checks are
+ * in policy_paths.c (mounts) and policy_keys.c (every other key), names and
+ * findings in policy_report.c.  Used by config.c and config_render.c (a
+ * config holds a policy and applies it), env.c (builds one), exec.c (the
+ * exec user check), the CLI and the bindings.
  */
 #include "policy_impl_int.h"
 
@@ -29,8 +30,6 @@
 #define DEF_PIDS 4096
 #define DEF_USER "65534:65534"
 
-#define PROFILE_NAMES "\"permissive\", \"default\" or \"hardened\""
-#define MODE_NAMES "\"enforce\" or \"warn\""
 
 /* Members the create body may have (every other one is refused). */
 static const char *const top_keys[] = { "User", "Env", "ExposedPorts", "HostConfig", "NetworkingConfig" };
@@ -42,57 +41,6 @@ static const char *const hc_keys[] = {
 	"MaskedPaths", "ReadonlyPaths", "Runtime", "CgroupParent", "OomScoreAdj",
 };
 static const char *const nc_keys[] = { "EndpointsConfig" };
-
-/* ------------------------------------------------------------ names */
-
-static const char *const profile_names[] = { "permissive", "default", "hardened" };
-static const char *const mode_names[] = { "enforce", "warn" };
-
-int ohs_policy_profile_from_name(ohs_security_profile *out, const char *name)
-{
-	size_t i;
-
-	if (!out)
-		return ohs__error_set(OHS_EINVAL, "ohs_policy_profile_from_name: out is NULL");
-	if (!name)
-		return ohs__error_set(OHS_EINVAL,
-			"ohs_policy_profile_from_name: name is NULL; expected " PROFILE_NAMES);
-	for (i = 0; i < OHS_ARRAY_SIZE(profile_names); i++) {
-		if (strcmp(name, profile_names[i]) == 0) {
-			*out = (ohs_security_profile)i;
-			return 0;
-		}
-	}
-	return ohs__error_set(OHS_EINVAL, "security profile \"%s\" is unknown; expected " PROFILE_NAMES, name);
-}
-
-int ohs_policy_mode_from_name(ohs_security_mode *out, const char *name)
-{
-	size_t i;
-
-	if (!out)
-		return ohs__error_set(OHS_EINVAL, "ohs_policy_mode_from_name: out is NULL");
-	if (!name)
-		return ohs__error_set(OHS_EINVAL,
-			"ohs_policy_mode_from_name: name is NULL; expected " MODE_NAMES);
-	for (i = 0; i < OHS_ARRAY_SIZE(mode_names); i++) {
-		if (strcmp(name, mode_names[i]) == 0) {
-			*out = (ohs_security_mode)i;
-			return 0;
-		}
-	}
-	return ohs__error_set(OHS_EINVAL, "security mode \"%s\" is unknown; expected " MODE_NAMES, name);
-}
-
-const char *ohs_policy_profile_name(ohs_security_profile profile)
-{
-	return (unsigned)profile < OHS_ARRAY_SIZE(profile_names) ? profile_names[profile] : NULL;
-}
-
-const char *ohs_policy_mode_name(ohs_security_mode mode)
-{
-	return (unsigned)mode < OHS_ARRAY_SIZE(mode_names) ? mode_names[mode] : NULL;
-}
 
 /* ------------------------------------------------------------ policy */
 
@@ -282,33 +230,6 @@ int ohs_policy_default_limits(int64_t *memory_bytes, int64_t *nano_cpus, int64_t
 	if (pids)
 		*pids = p->pids;
 	return 0;
-}
-
-/*
- * Whether a User value ("user[:group]") runs as uid 0.  The engine and runc
- * parse a numeric user with Go's strconv.Atoi, which takes one leading sign
- * and any number of zeros: "0", "00", "+0", "-0" and "+00:+0" are all uid 0.
- * A name other than "root" that the image maps to uid 0 cannot be seen here.
- */
-int ohs__policy_user_is_root(const char *user)
-{
-	size_t n, i = 0;
-
-	if (!user || !*user)
-		return 1;
-	n = strcspn(user, ":");
-	if (n == 4 && strncmp(user, "root", 4) == 0)
-		return 1;
-	if (n == 0)
-		return 1; /* ":gid" runs as the image's user: root unless the image says otherwise */
-	if (user[0] == '+' || user[0] == '-')
-		i = 1;
-	if (i == n)
-		return 0; /* "+" or "-" alone: a (strange) name */
-	for (; i < n; i++)
-		if (user[i] != '0')
-			return 0;
-	return 1;
 }
 
 int ohs__policy_check_exec_user(const ohs_findings *f, const char *user, const char *fn)
@@ -571,5 +492,32 @@ out:
 	ohs_findings_free(after);
 	ohs_findings_free(f);
 	json_decref(body);
+	return rc;
+}
+
+/* ------------------------------------------------------------ the engine judged */
+
+int ohs__policy_for_host(ohs_policy **out, const ohs_policy *p, const char *docker_host)
+{
+	char *sock = NULL;
+	int local, rc;
+
+	*out = NULL;
+	if ((local = ohs__hostpath_docker_host_local(docker_host, &sock)) < 0)
+		return local;
+	/* Judge with the facts of the engine the session really talks to. */
+	if (p->remote || (local && (!sock || p->engine_socket ||
+	    ohs__policy_in_list(sock, ohs__policy_default_sockets, OHS_ARRAY_SIZE(ohs__policy_default_sockets))))) {
+		free(sock);
+		return 0;
+	}
+	if ((rc = ohs_policy_dup(out, p)) == 0) {
+		rc = local ? ohs_policy_set_engine_socket(*out, sock) : ohs_policy_set_engine_local(*out, 0);
+		if (rc < 0) {
+			ohs_policy_free(*out);
+			*out = NULL;
+		}
+	}
+	free(sock);
 	return rc;
 }

@@ -3,7 +3,9 @@
  * they (policy.c, policy_report.c, policy_body.c, policy_paths.c,
  * policy_keys.c): the policy and findings objects, the check table's types,
  * the body-access helpers and each file's entry points.  Other modules use
- * ohsandbox/policy.h and policy_int.h.  Not installed.
+ * ohsandbox/policy.h and policy_int.h.  Calls go one way only, from the top:
+ * policy.c -> policy_paths.c, policy_keys.c -> policy_body.c ->
+ * policy_report.c.  Not installed.
  */
 #ifndef OHS_POLICY_IMPL_INT_H
 #define OHS_POLICY_IMPL_INT_H
@@ -114,7 +116,7 @@ extern const char *const ohs__policy_default_sockets[2];
 /* The check table, one entry per enum check (policy_report.c). */
 extern const check_def ohs__policy_checks[C__COUNT];
 
-/* ---- policy_report.c: the check table and the findings */
+/* ---- policy_report.c: profile and mode names, the check table, the findings */
 
 /* The check a finding reports: the table's, or its own (ohs__findings_add). */
 const check_def *ohs__policy_def_of(const finding *x);
@@ -176,7 +178,7 @@ int ohs__policy_keys_walk(json_t *v, const char *path, int is_map);
  */
 int ohs__policy_keys_exact(json_t *obj, const char *path, const char *const *names, size_t n);
 
-/* ---- policy_paths.c: mounts, host paths and the engine judged */
+/* ---- policy_paths.c: mounts and host paths */
 
 int ohs__policy_check_mounts(ctx *c, json_t *hc, json_t *body);
 
@@ -201,8 +203,6 @@ int ohs__policy_check_secopts(ctx *c, json_t *hc);
 int ohs__policy_check_user_env(ctx *c, json_t *body);
 
 int ohs__policy_rewrite_hardened(const ohs_policy *p, json_t *body);
-
-/* ---- policy.c: the profiles and the verdict */
 
 /*
  * Whether a User value ("user[:group]") runs as uid 0.  The engine and runc

@@ -1,8 +1,9 @@
 /*
  * policy_keys: the checks of the HostConfig keys other than mounts
  * (capabilities, namespaces, security options, ports, limits, devices,
- * groups, system paths, runtime and other fields, user and environment) and
- * the hardened profile's rewrite of the body.  Used by policy.c only.
+ * groups, system paths, runtime and other fields, user and environment),
+ * whether a User runs as root, and the hardened profile's rewrite of the
+ * body.  Used by policy.c only.
  */
 #include "policy_impl_int.h"
 
@@ -16,6 +17,33 @@
 
 static const char *const port_keys[] = { "HostIp", "HostPort" };
 static const char *const device_keys[] = { "PathOnHost" };
+
+/*
+ * Whether a User value ("user[:group]") runs as uid 0.  The engine and runc
+ * parse a numeric user with Go's strconv.Atoi, which takes one leading sign
+ * and any number of zeros: "0", "00", "+0", "-0" and "+00:+0" are all uid 0.
+ * A name other than "root" that the image maps to uid 0 cannot be seen here.
+ */
+int ohs__policy_user_is_root(const char *user)
+{
+	size_t n, i = 0;
+
+	if (!user || !*user)
+		return 1;
+	n = strcspn(user, ":");
+	if (n == 4 && strncmp(user, "root", 4) == 0)
+		return 1;
+	if (n == 0)
+		return 1; /* ":gid" runs as the image's user: root unless the image says otherwise */
+	if (user[0] == '+' || user[0] == '-')
+		i = 1;
+	if (i == n)
+		return 0; /* "+" or "-" alone: a (strange) name */
+	for (; i < n; i++)
+		if (user[i] != '0')
+			return 0;
+	return 1;
+}
 
 /* ------------------------------------------------------------ normalisation */
 

@@ -2,9 +2,8 @@
  * policy_paths: the mount checks.  Binds and Mounts normalised to clean host
  * paths (Windows drive paths too), judged against the sensitive paths,
  * engine sockets, homes and credential directories, with the host facts of
- * hostpath.c when the engine is local; and ohs__policy_for_host, the policy
- * for the engine a session really talks to (config_render.c).  Used by
- * policy.c (ohs__policy_check_mounts) and config_render.c.
+ * hostpath.c when the engine is local.  Used by policy.c
+ * (ohs__policy_check_mounts) only.
  */
 #include "policy_impl_int.h"
 
@@ -626,32 +625,5 @@ int ohs__policy_check_mounts(ctx *c, json_t *hc, json_t *body)
 	}
 	facts_clear(&h);
 	mounts_clear(m, n);
-	return rc;
-}
-
-/* ------------------------------------------------------------ the engine judged */
-
-int ohs__policy_for_host(ohs_policy **out, const ohs_policy *p, const char *docker_host)
-{
-	char *sock = NULL;
-	int local, rc;
-
-	*out = NULL;
-	if ((local = ohs__hostpath_docker_host_local(docker_host, &sock)) < 0)
-		return local;
-	/* Judge with the facts of the engine the session really talks to. */
-	if (p->remote || (local && (!sock || p->engine_socket ||
-	    ohs__policy_in_list(sock, ohs__policy_default_sockets, OHS_ARRAY_SIZE(ohs__policy_default_sockets))))) {
-		free(sock);
-		return 0;
-	}
-	if ((rc = ohs_policy_dup(out, p)) == 0) {
-		rc = local ? ohs_policy_set_engine_socket(*out, sock) : ohs_policy_set_engine_local(*out, 0);
-		if (rc < 0) {
-			ohs_policy_free(*out);
-			*out = NULL;
-		}
-	}
-	free(sock);
 	return rc;
 }

@@ -1,10 +1,12 @@
 /*
- * policy_report: the check table (id, severity, title, remediation of every
- * check, in the order of ohsandbox-policy(7)) and the findings a check
- * produces: which the profile refuses, their getters and their JSON.  Used
- * by the other policy files (they add findings), session.c (its own
- * network/volume findings through ohs__findings_add), exec.c (the exec
- * user check) and callers of ohsandbox/policy.h.
+ * policy_report: the names of the profiles and modes, the check table (id,
+ * severity, title, remediation of every check, in the order of
+ * ohsandbox-policy(7)) and the findings a check produces: which the profile
+ * refuses, their getters and their JSON.  The bottom of the policy module:
+ * it calls no other policy file.  Used by env.c and floor.c (names), the
+ * other policy files (they add findings), session.c (its own network and
+ * volume findings through ohs__findings_add), config_render.c (findings
+ * JSON) and callers of ohsandbox/policy.h.
  */
 #include "policy_impl_int.h"
 
@@ -15,6 +17,68 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#define PROFILE_NAMES "\"permissive\", \"default\" or \"hardened\""
+#define MODE_NAMES "\"enforce\" or \"warn\""
+
+/* ------------------------------------------------------------ names */
+
+static const char *const profile_names[] = { "permissive", "default", "hardened" };
+static const char *const mode_names[] = { "enforce", "warn" };
+
+/*
+ * Index of name in names (0 with *out set), else OHS_EINVAL naming fn and
+ * `what` ("security profile", "security mode") with the expected names.
+ */
+static int name_index(int *out, const char *const *names, size_t n, const char *name, const char *fn,
+	const char *what, const char *expected)
+{
+	size_t i;
+
+	if (!name)
+		return ohs__error_set(OHS_EINVAL, "%s: name is NULL; expected %s", fn, expected);
+	for (i = 0; i < n; i++) {
+		if (strcmp(name, names[i]) == 0) {
+			*out = (int)i;
+			return 0;
+		}
+	}
+	return ohs__error_set(OHS_EINVAL, "%s \"%s\" is unknown; expected %s", what, name, expected);
+}
+
+int ohs_policy_profile_from_name(ohs_security_profile *out, const char *name)
+{
+	int i = 0, rc;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_profile_from_name: out is NULL");
+	if ((rc = name_index(&i, profile_names, OHS_ARRAY_SIZE(profile_names), name,
+			"ohs_policy_profile_from_name", "security profile", PROFILE_NAMES)) == 0)
+		*out = (ohs_security_profile)i;
+	return rc;
+}
+
+int ohs_policy_mode_from_name(ohs_security_mode *out, const char *name)
+{
+	int i = 0, rc;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_mode_from_name: out is NULL");
+	if ((rc = name_index(&i, mode_names, OHS_ARRAY_SIZE(mode_names), name,
+			"ohs_policy_mode_from_name", "security mode", MODE_NAMES)) == 0)
+		*out = (ohs_security_mode)i;
+	return rc;
+}
+
+const char *ohs_policy_profile_name(ohs_security_profile profile)
+{
+	return (unsigned)profile < OHS_ARRAY_SIZE(profile_names) ? profile_names[profile] : NULL;
+}
+
+const char *ohs_policy_mode_name(ohs_security_mode mode)
+{
+	return (unsigned)mode < OHS_ARRAY_SIZE(mode_names) ? mode_names[mode] : NULL;
+}
 
 static const char *const sev_names[] = { "", "low", "medium", "high", "critical" };
 
