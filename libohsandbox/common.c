@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/random.h>
 
 const char *ohs_version(void)
 {
@@ -50,16 +51,22 @@ char *ohs__strndup(const char *s, size_t n)
 	return s ? strndup(s, n) : NULL;
 }
 
+char *ohs__vsprintf(const char *fmt, va_list ap)
+{
+	char *out = NULL;
+
+	return vasprintf(&out, fmt, ap) < 0 ? NULL : out;
+}
+
 char *ohs__sprintf(const char *fmt, ...)
 {
 	va_list ap;
-	char *out = NULL;
-	int rc;
+	char *out;
 
 	va_start(ap, fmt);
-	rc = vasprintf(&out, fmt, ap);
+	out = ohs__vsprintf(fmt, ap);
 	va_end(ap);
-	return rc < 0 ? NULL : out;
+	return out;
 }
 
 int ohs__strvec_push_owned(ohs__strvec *sv, char *s)
@@ -261,4 +268,62 @@ int ohs__path_under(const char *path, const char *base)
 	if (strcmp(base, "/") == 0)
 		return 1;
 	return strncmp(path, base, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+int ohs__env_name_ok(const char *name)
+{
+	const char *p;
+
+	if (!name || !((*name >= 'A' && *name <= 'Z') || (*name >= 'a' && *name <= 'z') || *name == '_'))
+		return 0;
+	for (p = name + 1; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
+const char *ohs__env_lookup(const char *const *envp, const char *name)
+{
+	size_t n;
+
+	if (!name || !*name || strchr(name, '='))
+		return NULL;
+	if (!envp)
+		return getenv(name);
+	n = strlen(name);
+	for (; *envp; envp++)
+		if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+int ohs__random_hex(char *out, size_t nbytes, const char *fn)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[32];
+	size_t i, got = 0, chunk, done = 0;
+
+	while (done < nbytes) {
+		chunk = nbytes - done < sizeof(raw) ? nbytes - done : sizeof(raw);
+		for (got = 0; got < chunk;) {
+			ssize_t n = getrandom(raw + got, chunk - got, 0);
+
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				if (!fn)
+					return ohs__error_set(OHS_ERROR, "getrandom: %s", strerror(errno));
+				return ohs__error_set(OHS_ERROR, "%s: getrandom failed: %s", fn,
+					strerror(errno));
+			}
+			got += (size_t)n;
+		}
+		for (i = 0; i < chunk; i++, done++) {
+			out[2 * done] = hex[raw[i] >> 4];
+			out[2 * done + 1] = hex[raw[i] & 15];
+		}
+	}
+	out[2 * nbytes] = '\0';
+	return 0;
 }

@@ -1,32 +1,14 @@
 /*
- * config: internal helpers shared with env (image grammar) and with the
- * modules that consume the create body (session, policy).  Not installed.
+ * config: internal helpers for the modules that consume the create body
+ * (session; the fuzz and unit tests) and the network-policy check that
+ * netpolicy.c defines for config.  The image grammar is in image_int.h.
+ * Not installed.
  */
 #ifndef OHS_CONFIG_INT_H
 #define OHS_CONFIG_INT_H
 
 #include "internal.h" /* first: build-config.h sets the feature macros */
 #include <jansson.h>
-
-/*
- * Validate a full image reference ("[domain[:port]/]path[:tag][@digest]").
- * On error sets a message `image reference "REF": <what is wrong>` and
- * returns OHS_EINVAL.
- */
-int ohs__image_check(const char *ref) OHS_INTERNAL;
-
-/* Validate a repository name only (no tag, no digest). */
-int ohs__image_check_repository(const char *repo) OHS_INTERNAL;
-
-/* Validate a tag only. */
-int ohs__image_check_tag(const char *tag) OHS_INTERNAL;
-
-/*
- * Split the build's default image into repository and tag (at the last ':'
- * after the last '/'; a digest is dropped; no tag gives "latest").  Both
- * strings are newly allocated; returns 0 or OHS_ENOMEM.
- */
-int ohs__image_split_default(char **repo, char **tag) OHS_INTERNAL;
 
 /*
  * The create body as a new jansson object (the same object that
@@ -36,6 +18,13 @@ int ohs__image_split_default(char **repo, char **tag) OHS_INTERNAL;
 int ohs__config_create_body_json(json_t **out, const ohs_config *cfg) OHS_INTERNAL;
 
 /*
+ * Whether a network mode names a user-defined network (not "none",
+ * "bridge", "host", "default" or "container:..."; NULL and "" are not).
+ * netpolicy.c; used by config_render.c and session.c.
+ */
+int ohs__netpolicy_is_user_network(const char *mode) OHS_INTERNAL;
+
+/*
  * When the netpolicy asks for an internal network (SANDBOX_NETWORK_INTERNAL)
  * on a network mode that can never be internal ("bridge", "default": the
  * engine's default bridge; "host"): OHS_EINVAL naming the network and what
@@ -43,5 +32,17 @@ int ohs__config_create_body_json(json_t **out, const ohs_config *cfg) OHS_INTERN
  * which the session checks against the engine).
  */
 int ohs__netpolicy_check_internal(const ohs_netpolicy *np) OHS_INTERNAL;
+
+/* Set the origin of a setting (NULL origin: back to "default"); env.c records its own. */
+int ohs__config_set_origin(ohs_config *cfg, const char *setting, const char *origin) OHS_INTERNAL;
+
+/*
+ * ohs_config_apply_policy with the locality of the engine the session's
+ * client talks to (its ohs_client_host): a remote engine is judged with
+ * locality off, a local unix socket becomes the policy's engine socket
+ * unless the caller set one (see ohs__policy_for_host).  Used by session.c.
+ */
+int ohs__config_apply_policy_client(char **out_body, ohs_findings **out_findings, const ohs_config *cfg,
+	const char *docker_host) OHS_INTERNAL;
 
 #endif

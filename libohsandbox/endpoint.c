@@ -17,18 +17,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static const char *env_get(const char *const *envp, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (!envp)
-		return getenv(name);
-	for (; *envp; envp++)
-		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
-			return *envp + n + 1;
-	return NULL;
-}
-
 /*
  * DOCKER_HOST as it may be shown in a message: any user information
  * ("user:password@") replaced by "***".  Everything from after "scheme://"
@@ -148,8 +136,8 @@ static int add_warning(ohs_client *c, char *text)
  */
 static int setup_tls(ohs_client *c, const char *const *envp)
 {
-	const char *verify = env_get(envp, "DOCKER_TLS_VERIFY");
-	const char *dir = env_get(envp, "DOCKER_CERT_PATH");
+	const char *verify = ohs__env_lookup(envp, "DOCKER_TLS_VERIFY");
+	const char *dir = ohs__env_lookup(envp, "DOCKER_CERT_PATH");
 	const char *home;
 	char *ca, *cert, *key;
 	int has_cert, has_key;
@@ -161,7 +149,7 @@ static int setup_tls(ohs_client *c, const char *const *envp)
 	if (dir && *dir) {
 		c->cert_dir = ohs__strdup(dir);
 	} else {
-		home = env_get(envp, "HOME");
+		home = ohs__env_lookup(envp, "HOME");
 		if (!home || !*home)
 			return ohs__error_set(OHS_ETLS,
 				"DOCKER_TLS_VERIFY is set but neither DOCKER_CERT_PATH nor HOME is, "
@@ -358,9 +346,9 @@ int ohs_client_new(ohs_client **out, const char *const *envp)
 	}
 	c->connect_ms = OHS_DEFAULT_CONNECT_MS;
 	c->request_ms = 0;
-	if ((rc = parse_host(c, env_get(envp, "DOCKER_HOST"), envp)) < 0)
+	if ((rc = parse_host(c, ohs__env_lookup(envp, "DOCKER_HOST"), envp)) < 0)
 		goto fail;
-	override = env_get(envp, "DOCKER_API_VERSION");
+	override = ohs__env_lookup(envp, "DOCKER_API_VERSION");
 	if (override && !*override)
 		override = NULL;
 	if (override && parse_api_version(override) < 0) {

@@ -7,8 +7,10 @@
  * (deprecated or ignored variables) are stored on the config, never printed.
  */
 #include "config_int.h"
+#include "image_int.h"
 #include "floor_int.h"
 #include "hostpath_int.h"
+#include "volume_int.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -25,17 +27,7 @@ extern char **environ;
 
 const char *ohs_env_get(const char *const *envp, const char *name)
 {
-	size_t n;
-
-	if (!name || !*name || strchr(name, '='))
-		return NULL;
-	if (!envp)
-		return getenv(name);
-	n = strlen(name);
-	for (; *envp; envp++)
-		if (!strncmp(*envp, name, n) && (*envp)[n] == '=')
-			return *envp + n + 1;
-	return NULL;
+	return ohs__env_lookup(envp, name);
 }
 
 /* The value of `name`, or NULL when it is unset or empty. */
@@ -64,13 +56,13 @@ static int warn(ohs_config *cfg, const char *fmt, ...) OHS_PRINTF(2, 3);
 static int warn(ohs_config *cfg, const char *fmt, ...)
 {
 	va_list ap;
-	char *s = NULL;
+	char *s;
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vasprintf(&s, fmt, ap);
+	s = ohs__vsprintf(fmt, ap);
 	va_end(ap);
-	if (rc < 0)
+	if (!s)
 		return ohs__error_oom();
 	rc = ohs_config_add_warning(cfg, s);
 	free(s);
@@ -201,33 +193,6 @@ static int load_user(ohs_config *cfg, const char *const *envp)
 
 /* ------------------------------------------------------------ volumes */
 
-/* Resolve a deprecated WORKSPACE_* host path like a SANDBOX_VOLUMES one. */
-static int workspace_host(char **out, const char *host, const char *home)
-{
-	char cwd[4096];
-
-	*out = NULL;
-	if (host[0] == '/' || (((host[0] >= 'A' && host[0] <= 'Z') || (host[0] >= 'a' && host[0] <= 'z')) &&
-	    host[1] == ':' && (host[2] == '\\' || host[2] == '/')))
-		*out = ohs__strdup(host);
-	else if (host[0] == '~' && (host[1] == '\0' || host[1] == '/')) {
-		if (!home)
-			home = getenv("HOME");
-		if (!home || home[0] != '/')
-			return ohs__error_set(OHS_EINVAL,
-				"\"%s\" starts with \"~\" but HOME (\"%s\") is not an absolute path",
-				host, home ? home : "");
-		*out = ohs__sprintf("%s%s", home, host + 1);
-	} else {
-		if (!getcwd(cwd, sizeof(cwd)))
-			return ohs__error_set(OHS_EIO,
-				"\"%s\" is relative and the current directory cannot be read: %s",
-				host, strerror(errno));
-		*out = ohs__sprintf("%s/%s", cwd, host);
-	}
-	return *out ? 0 : ohs__error_oom();
-}
-
 static int load_volumes(ohs_config *cfg, const char *const *envp)
 {
 	const char *spec = get(envp, "SANDBOX_VOLUMES");
@@ -267,7 +232,7 @@ static int load_volumes(ohs_config *cfg, const char *const *envp)
 				"WORKSPACE_MOUNT_PATH nor WORKSPACE_BASE is; ignored");
 		return 0;
 	}
-	if ((rc = workspace_host(&src, host, home)) < 0)
+	if ((rc = ohs__volumes_resolve_host(&src, host, strlen(host), home, NULL)) < 0)
 		return prefixed(rc, hostvar);
 	if ((rc = ohs_volumes_add(ohs_config_volumes(cfg), OHS_MOUNT_BIND, src, target,
 			OHS_MOUNT_RW)) < 0) {
@@ -516,6 +481,66 @@ static int floor_security(ohs_config *cfg, const char **prof, const char **mode,
 
 /* ------------------------------------------------------------ entry point */
 
+/* ------------------------------------------------------------ provenance of env settings */
+
+/* Record where ohs_env_load took each setting from (config origins). */
+static int env_origins(ohs_config *cfg, const char *const *envp)
+{
+	static const struct {
+		const char *setting;
+		const char *vars[4];
+	} tab[] = {
+		{ "image", { "SANDBOX_RUNTIME_CONTAINER_IMAGE", "AGENT_SERVER_IMAGE_REPOSITORY",
+			"AGENT_SERVER_IMAGE_TAG", NULL } },
+		{ "user", { "SANDBOX_USER_ID", NULL } },
+		{ "volumes", { "SANDBOX_VOLUMES", "WORKSPACE_MOUNT_PATH", "WORKSPACE_BASE", NULL } },
+		{ "network", { "SANDBOX_USE_HOST_NETWORK", "SANDBOX_NETWORK", NULL } },
+		{ "binding_address", { "SANDBOX_RUNTIME_BINDING_ADDRESS", NULL } },
+		{ "internal", { "SANDBOX_NETWORK_INTERNAL", NULL } },
+		{ "additional_networks", { "SANDBOX_ADDITIONAL_NETWORKS", NULL } },
+	};
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < OHS_ARRAY_SIZE(tab); i++) {
+		ohs__buf b = {0};
+
+		for (j = 0; tab[i].vars[j]; j++) {
+			const char *v = ohs__env_lookup(envp, tab[i].vars[j]);
+
+			if (!v || !*v)
+				continue;
+			/* SANDBOX_RUNTIME_CONTAINER_IMAGE and SANDBOX_VOLUMES win over the rest */
+			if (b.len && (j == 1 || j == 2) && (i == 0 || i == 2) &&
+			    strcmp(b.data, tab[i].vars[0]) == 0)
+				continue;
+			/* SANDBOX_USE_HOST_NETWORK only counts when true */
+			if (i == 3 && j == 0 && strcasecmp(v, "true") != 0 && strcmp(v, "1") != 0)
+				continue;
+			if (i == 3 && j == 1 && b.len)
+				continue;
+			if ((b.len && ohs__buf_puts(&b, "/") < 0) || ohs__buf_puts(&b, tab[i].vars[j]) < 0) {
+				ohs__buf_clear(&b);
+				return ohs__error_oom();
+			}
+		}
+		rc = b.len ? ohs__config_set_origin(cfg, tab[i].setting, b.data) : 0;
+		ohs__buf_clear(&b);
+		if (rc < 0)
+			return rc;
+	}
+	/* SANDBOX_ENV_* */
+	{
+		const char *const *e = envp ? envp : (const char *const *)environ;
+
+		for (; e && *e; e++)
+			if (strncmp(*e, "SANDBOX_ENV_", 12) == 0 && strchr(*e, '=') && strchr(*e, '=')[1])
+				return ohs__config_set_origin(cfg, "env", "SANDBOX_ENV_*");
+	}
+	return 0;
+}
+
+
 int ohs_env_load(ohs_config **out, const char *const *envp)
 {
 	return ohs_env_load_floor(out, envp, NULL);
@@ -550,7 +575,7 @@ int ohs_env_load_floor(ohs_config **out, const char *const *envp, const ohs_floo
 
 	/* Last, so that the policy is the one the session will apply. */
 	if ((rc = load_security(cfg, envp)) < 0 ||
-	    (rc = ohs__floor_env_origins(cfg, envp)) < 0)
+	    (rc = env_origins(cfg, envp)) < 0)
 		goto fail;
 
 	*out = cfg;

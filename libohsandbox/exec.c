@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,19 +57,6 @@ void ohs_exec_opts_free(ohs_exec_opts *o)
 	free(o);
 }
 
-static int env_name_valid(const char *name)
-{
-	const char *p;
-
-	if (!((*name >= 'A' && *name <= 'Z') || (*name >= 'a' && *name <= 'z') || *name == '_'))
-		return 0;
-	for (p = name + 1; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_'))
-			return 0;
-	return 1;
-}
-
 int ohs_exec_opts_set_env(ohs_exec_opts *o, const char *name, const char *value)
 {
 	size_t i, nlen;
@@ -82,7 +68,7 @@ int ohs_exec_opts_set_env(ohs_exec_opts *o, const char *name, const char *value)
 		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_env: name is NULL");
 	if (!value)
 		return ohs__error_set(OHS_EINVAL, "ohs_exec_opts_set_env: value of \"%s\" is NULL", name);
-	if (!env_name_valid(name))
+	if (!ohs__env_name_ok(name))
 		return ohs__error_set(OHS_EINVAL,
 			"ohs_exec_opts_set_env: name \"%s\" is not a valid variable name "
 			"(expected letters, digits and '_', not starting with a digit)", name);
@@ -315,31 +301,7 @@ static int on_data(const char *data, size_t len, void *payload)
 
 
 
-static int random_hex(char *out, size_t nbytes)
-{
-	unsigned char raw[32];
-	size_t i, got = 0;
-
-	if (nbytes > sizeof(raw))
-		nbytes = sizeof(raw);
-	while (got < nbytes) {
-		ssize_t n = getrandom(raw + got, nbytes - got, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return ohs__error_set(OHS_ERROR, "ohs_session_exec: getrandom failed: %s",
-				strerror(errno));
-		}
-		got += (size_t)n;
-	}
-	for (i = 0; i < nbytes; i++)
-		sprintf(out + 2 * i, "%02x", raw[i]);
-	out[2 * nbytes] = '\0';
-	return 0;
-}
-
-/* Create the exec, its environment tagged OHS_EXEC_ID=xid. */
+/* POST /containers/{cid}/exec; *exec_id receives the new exec's id. */
 static int exec_create(char **exec_id, ohs_client *c, const char *cid,
 	const char *const *argv, const ohs__strvec *env, const char *xid,
 	const char *workdir, const char *user, int tty)
@@ -413,7 +375,7 @@ static int exec_kill(ohs_client *c, const char *cid, const char *xid, const char
 	int rc, running = 1, code = -1;
 	long pid;
 
-	if ((rc = random_hex(kid, 16)) < 0)
+	if ((rc = ohs__random_hex(kid, 16, "ohs_session_exec")) < 0)
 		return rc;
 	if ((rc = exec_create(&kexec, c, cid, argv, NULL, kid, NULL, user, 0)) < 0)
 		return rc;
@@ -472,7 +434,7 @@ int ohs_session_exec(ohs_exec_result **out, ohs_session *s,
 	t0 = ohs__now_ms();
 	if (opts->timeout_ms > 0)
 		deadline = t0 + opts->timeout_ms;
-	if ((rc = random_hex(xid, 16)) < 0)
+	if ((rc = ohs__random_hex(xid, 16, "ohs_session_exec")) < 0)
 		goto done;
 	if ((rc = exec_create(&exec_id, c, cid, argv, &opts->env, xid,
 			opts->workdir, opts->user, opts->tty)) < 0) {

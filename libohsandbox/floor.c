@@ -4,7 +4,7 @@
  *
  * Parsing fails closed: invalid JSON, a duplicate, unknown or wrongly
  * typed key or a bad value is an error naming the file and the key.  The
- * checks on the create body run in ohs_config_apply_policy() (config.c),
+ * checks on the create body run in ohs_config_apply_policy() (config_render.c),
  * where the body and the network policy meet.
  */
 #include "floor_int.h"
@@ -860,64 +860,5 @@ int ohs__floor_apply(json_t *body, const ohs_floor *f, const ohs_netpolicy *np)
 		return rc;
 	if (f->runtime && (rc = check_runtime(f, hc)) < 0)
 		return rc;
-	return 0;
-}
-
-/* ------------------------------------------------------------ provenance of env settings */
-
-int ohs__floor_env_origins(ohs_config *cfg, const char *const *envp)
-{
-	static const struct {
-		const char *setting;
-		const char *vars[4];
-	} tab[] = {
-		{ "image", { "SANDBOX_RUNTIME_CONTAINER_IMAGE", "AGENT_SERVER_IMAGE_REPOSITORY",
-			"AGENT_SERVER_IMAGE_TAG", NULL } },
-		{ "user", { "SANDBOX_USER_ID", NULL } },
-		{ "volumes", { "SANDBOX_VOLUMES", "WORKSPACE_MOUNT_PATH", "WORKSPACE_BASE", NULL } },
-		{ "network", { "SANDBOX_USE_HOST_NETWORK", "SANDBOX_NETWORK", NULL } },
-		{ "binding_address", { "SANDBOX_RUNTIME_BINDING_ADDRESS", NULL } },
-		{ "internal", { "SANDBOX_NETWORK_INTERNAL", NULL } },
-		{ "additional_networks", { "SANDBOX_ADDITIONAL_NETWORKS", NULL } },
-	};
-	size_t i, j;
-	int rc;
-
-	for (i = 0; i < OHS_ARRAY_SIZE(tab); i++) {
-		ohs__buf b = {0};
-
-		for (j = 0; tab[i].vars[j]; j++) {
-			const char *v = ohs_env_get(envp, tab[i].vars[j]);
-
-			if (!v || !*v)
-				continue;
-			/* SANDBOX_RUNTIME_CONTAINER_IMAGE and SANDBOX_VOLUMES win over the rest */
-			if (b.len && (j == 1 || j == 2) && (i == 0 || i == 2) &&
-			    strcmp(b.data, tab[i].vars[0]) == 0)
-				continue;
-			/* SANDBOX_USE_HOST_NETWORK only counts when true */
-			if (i == 3 && j == 0 && strcasecmp(v, "true") != 0 && strcmp(v, "1") != 0)
-				continue;
-			if (i == 3 && j == 1 && b.len)
-				continue;
-			if ((b.len && ohs__buf_puts(&b, "/") < 0) || ohs__buf_puts(&b, tab[i].vars[j]) < 0) {
-				ohs__buf_clear(&b);
-				return ohs__error_oom();
-			}
-		}
-		rc = b.len ? ohs__config_set_origin(cfg, tab[i].setting, b.data) : 0;
-		ohs__buf_clear(&b);
-		if (rc < 0)
-			return rc;
-	}
-	/* SANDBOX_ENV_* */
-	{
-		extern char **environ;
-		const char *const *e = envp ? envp : (const char *const *)environ;
-
-		for (; e && *e; e++)
-			if (strncmp(*e, "SANDBOX_ENV_", 12) == 0 && strchr(*e, '=') && strchr(*e, '=')[1])
-				return ohs__config_set_origin(cfg, "env", "SANDBOX_ENV_*");
-	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
- * floor: internal hooks used by env (system floor, profile/mode requests,
- * provenance) and config (the checks on the final create body).  Not
+ * floor: internal hooks used by env.c (system floor, profile/mode requests)
+ * and config_render.c (the checks on the final create body).  The floor
+ * knows nothing of ohs_config: it judges a body and a netpolicy.  Not
  * installed.
  */
 #ifndef OHS_FLOOR_INT_H
@@ -43,11 +44,5 @@ int ohs__floor_check_policy(const ohs_floor *f, const ohs_policy *p) OHS_INTERNA
  * id, the field, the value and the floor's origin.
  */
 int ohs__floor_apply(json_t *body, const ohs_floor *f, const ohs_netpolicy *np) OHS_INTERNAL;
-
-/* Record where ohs_env_load took each setting from (config origins). */
-int ohs__floor_env_origins(ohs_config *cfg, const char *const *envp) OHS_INTERNAL;
-
-/* config.c: set the origin of a setting (NULL origin: back to "default"). */
-int ohs__config_set_origin(ohs_config *cfg, const char *setting, const char *origin) OHS_INTERNAL;
 
 #endif

@@ -75,13 +75,4 @@ int ohs__hostpath_docker_host_local(const char *docker_host, char **sock);
 enum { OHS__IP_ANY, OHS__IP_LOOPBACK, OHS__IP_OTHER };
 int ohs__hostpath_ip_kind(const char *ip);
 
-/*
- * ohs_config_apply_policy with the locality of the engine the session's
- * client talks to (its ohs_client_host): a remote engine is judged with
- * locality off, a local unix socket becomes the policy's engine socket
- * unless the caller set one.  Defined in policy.c.
- */
-int ohs__policy_apply_client(char **out_body, ohs_findings **out_findings, const ohs_config *cfg,
-	const char *docker_host);
-
 #endif

@@ -42,10 +42,33 @@ char *ohs__strdup(const char *s);
 char *ohs__strndup(const char *s, size_t n);
 /* asprintf into a new string; NULL on OOM. */
 char *ohs__sprintf(const char *fmt, ...) OHS_PRINTF(1, 2);
+char *ohs__vsprintf(const char *fmt, va_list ap) OHS_PRINTF(1, 0);
 
 /* Monotonic clock in milliseconds; sleep that resumes after signals. */
 long ohs__now_ms(void);
 void ohs__sleep_ms(long ms);
+
+/*
+ * Whether `name` is a valid environment variable name, [A-Za-z_][A-Za-z0-9_]*
+ * (ohs_config_set_env, ohs_exec_opts_set_env).  NULL or "" is not.
+ */
+int ohs__env_name_ok(const char *name) OHS_INTERNAL;
+
+/*
+ * The value of `name` in envp ("NAME=value" entries, the first occurrence
+ * wins), or in the process environment (getenv) when envp is NULL.  NULL
+ * when unset, or when name is NULL, empty or contains '='.  The one env
+ * lookup behind ohs_env_get(), the floor and the transport's DOCKER_*.
+ */
+const char *ohs__env_lookup(const char *const *envp, const char *name) OHS_INTERNAL;
+
+/*
+ * Fill out with 2 * nbytes lower-case hex digits of getrandom() bytes and a
+ * NUL (out holds 2 * nbytes + 1).  On failure OHS_ERROR with the message
+ * "FN: getrandom failed: ERRNO-TEXT" ("getrandom: ERRNO-TEXT" when fn is
+ * NULL).  Used for session ids, exec ids and shell markers.
+ */
+int ohs__random_hex(char *out, size_t nbytes, const char *fn) OHS_INTERNAL;
 
 /* Whether `s` is well-formed UTF-8 (JSON strings must be). */
 int ohs__utf8_ok(const char *s);

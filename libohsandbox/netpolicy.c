@@ -292,6 +292,13 @@ int ohs_netpolicy_internal(const ohs_netpolicy *np)
 	return np ? np->internal : -1;
 }
 
+int ohs__netpolicy_is_user_network(const char *mode)
+{
+	return mode && *mode && strcmp(mode, "none") && strcmp(mode, "bridge") &&
+		strcmp(mode, "host") && strcmp(mode, "default") &&
+		strncmp(mode, "container:", 10) != 0;
+}
+
 int ohs__netpolicy_check_internal(const ohs_netpolicy *np)
 {
 	const char *m = np ? np->mode : NULL;

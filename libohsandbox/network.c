@@ -18,13 +18,6 @@
 
 /* ------------------------------------------------------------ networks */
 
-int ohs__network_is_user(const char *mode)
-{
-	return mode && *mode && strcmp(mode, "none") && strcmp(mode, "bridge") &&
-		strcmp(mode, "host") && strcmp(mode, "default") &&
-		strncmp(mode, "container:", 10) != 0;
-}
-
 /* GET /networks/NAME: 1 exists (*out: the answer), 0 missing, < 0 error. */
 int ohs__network_inspect(ohs_client *c, const char *name, json_t **out)
 {

@@ -20,4 +20,14 @@
 int ohs__findings_add(ohs_findings *f, const char *id, const char *severity, const char *field,
 	const char *value, const char *message, const char *remediation, int refused);
 
+/*
+ * The policy to judge a body sent to the engine at docker_host (a
+ * DOCKER_HOST value, as ohs_client_host gives it): *out is a new copy of p
+ * with engine locality off (a remote engine) or with the engine's unix
+ * socket as its engine socket (a local socket that is not a default one,
+ * unless the caller set one); *out is NULL when p already describes that
+ * engine.  0, or OHS_ENOMEM.
+ */
+int ohs__policy_for_host(ohs_policy **out, const ohs_policy *p, const char *docker_host);
+
 #endif

@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "session_priv.h"
 #include "engine_int.h"
+#include "image_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,41 +84,13 @@ static int pull_data(const char *data, size_t len, void *payload)
 	return 0;
 }
 
-/* Split REF into repository and tag (or digest) for /images/create. */
-static int split_ref(const char *ref, char **repo, char **tag)
-{
-	const char *at = strchr(ref, '@'), *slash, *colon;
-
-	if (at) {
-		*repo = ohs__strndup(ref, (size_t)(at - ref));
-		*tag = ohs__strdup(at + 1);
-	} else {
-		slash = strrchr(ref, '/');
-		colon = strrchr(slash ? slash : ref, ':');
-		if (colon) {
-			*repo = ohs__strndup(ref, (size_t)(colon - ref));
-			*tag = ohs__strdup(colon + 1);
-		} else {
-			*repo = ohs__strdup(ref);
-			*tag = ohs__strdup("latest");
-		}
-	}
-	if (!*repo || !*tag) {
-		free(*repo);
-		free(*tag);
-		*repo = *tag = NULL;
-		return ohs__error_oom();
-	}
-	return 0;
-}
-
 static int pull_image(ohs_client *c, const char *image, ohs_progress_cb cb, void *payload)
 {
 	pull_state ps = { image, cb, payload, {0}, NULL, 0 };
 	char *repo = NULL, *tag = NULL;
 	int rc;
 
-	if ((rc = split_ref(image, &repo, &tag)) < 0)
+	if ((rc = ohs__image_split(image, 1, &repo, &tag)) < 0)
 		return rc;
 	rc = ohs__engine_image_pull(c, repo, tag, pull_data, &ps, "pull image");
 	if (rc == 0 && ps.line.len)

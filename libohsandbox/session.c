@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "session_priv.h"
 #include "config_int.h"
+#include "image_int.h"
 #include "policy_int.h"
 #include "mainproc_int.h"
 #include "hostpath_int.h"
@@ -40,29 +41,6 @@ const char *ohs__session_sid(const ohs_session *s)
 }
 
 /* ------------------------------------------------------------ small local helpers */
-
-static int random_hex(char *out, size_t bytes)
-{
-	unsigned char raw[32];
-	size_t i, got = 0;
-
-	if (bytes > sizeof(raw))
-		return ohs__error_set(OHS_EINVAL, "random_hex: too many bytes");
-	while (got < bytes) {
-		ssize_t n = getrandom(raw + got, bytes - got, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return ohs__error_set(OHS_ERROR, "getrandom: %s", strerror(errno));
-		}
-		got += (size_t)n;
-	}
-	for (i = 0; i < bytes; i++)
-		sprintf(out + 2 * i, "%02x", raw[i]);
-	out[2 * bytes] = '\0';
-	return 0;
-}
 
 static void ports_clear(ohs_session *s)
 {
@@ -243,7 +221,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	 * sent is the policy's (rewritten under the hardened profile), and a
 	 * refusal stops here, before the engine is contacted.
 	 */
-	if ((rc = ohs__policy_apply_client(&body_s, &findings, cfg, ohs_client_host(client))) < 0) {
+	if ((rc = ohs__config_apply_policy_client(&body_s, &findings, cfg, ohs_client_host(client))) < 0) {
 		ohs_findings_free(findings);
 		return rc;
 	}
@@ -270,7 +248,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	 * local volume binding a host path is judged like that bind).
 	 */
 	nfind = ohs_findings_count(findings);
-	if (ohs__network_is_user(mode)) {
+	if (ohs__netpolicy_is_user_network(mode)) {
 		json_t *ninfo = NULL;
 
 		if ((rc = ohs__network_inspect(client, mode, &ninfo)) < 0)
@@ -326,7 +304,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	}
 	s->findings = findings;
 	findings = NULL;
-	if ((rc = random_hex(sid, 16)) < 0)
+	if ((rc = ohs__random_hex(sid, 16, NULL)) < 0)
 		goto fail;
 	if (!(s->sid = ohs__strdup(sid)) ||
 			!(s->name = ohs__sprintf(OHS_NAME_PREFIX "%.12s", sid))) {
@@ -375,7 +353,7 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 	}
 
 	/* the session's own network */
-	if (ohs__network_is_user(mode) && !own_exists) {
+	if (ohs__netpolicy_is_user_network(mode) && !own_exists) {
 		if ((rc = ohs__network_create(client, &s->networks, s->sid, mode,
 				ohs_netpolicy_internal(np) > 0)) < 0)
 			goto fail;

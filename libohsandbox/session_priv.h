@@ -58,8 +58,6 @@ int ohs__container_inspect(ohs_client *c, const char *id, json_t **out, const ch
 
 /* ------------------------------------------------------------ network.c */
 
-/* Whether a network mode names a user-defined network (not none, bridge, host, default, container:). */
-int ohs__network_is_user(const char *mode);
 
 /* GET /networks/NAME: 1 exists (*out: the answer), 0 missing, < 0 error. */
 int ohs__network_inspect(ohs_client *c, const char *name, json_t **out);

@@ -67,7 +67,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #define SHELL_DEFAULT_CAP ((size_t)16 * 1024 * 1024)
@@ -130,27 +129,8 @@ struct ohs_shell {
 
 static int new_marker(char *mark, const char *prefix)
 {
-	unsigned char raw[MARK_HALF];
-	size_t got = 0, i;
-	static const char hex[] = "0123456789abcdef";
-
-	while (got < sizeof(raw)) {
-		ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return ohs__error_set(OHS_ERROR, "ohs_shell: getrandom failed: %s", strerror(errno));
-		}
-		got += (size_t)n;
-	}
 	memcpy(mark, prefix, MARK_PREFIX_LEN);
-	for (i = 0; i < sizeof(raw); i++) {
-		mark[MARK_PREFIX_LEN + 2 * i] = hex[raw[i] >> 4];
-		mark[MARK_PREFIX_LEN + 2 * i + 1] = hex[raw[i] & 15];
-	}
-	mark[MARK_LEN] = '\0';
-	return 0;
+	return ohs__random_hex(mark + MARK_PREFIX_LEN, MARK_HALF, "ohs_shell");
 }
 
 /* ------------------------------------------------------------ framing */

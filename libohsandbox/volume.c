@@ -3,7 +3,7 @@
  * ohs_volumes_new(3) for the grammar.  Pure: no I/O besides getcwd() and
  * getenv("HOME") when the caller passes no cwd / home.
  */
-#include "internal.h"
+#include "volume_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -207,14 +207,19 @@ static int join_normalise(char **out, const char *base, const char *rest, size_t
 	return *out ? 0 : ohs__error_oom();
 }
 
-/* A host path of a SANDBOX_VOLUMES entry: absolute, ~, ~/x or relative. */
-static int resolve_host(char **out, const char *s, size_t len,
-	const char *home, const char *cwd)
+/* A host path of a SANDBOX_VOLUMES entry: drive, absolute, ~, ~/x or relative. */
+int ohs__volumes_resolve_host(char **out, const char *s, size_t len, const char *home, const char *cwd)
 {
 	if (len == 0)
 		return ohs__error_set(OHS_EINVAL,
 			"host path is empty: expected an absolute path, \"~\", \"~/path\" or a path "
 			"relative to the current directory");
+	if (len >= 3 && has_drive_prefix(s)) {
+		/* Windows drive path: kept verbatim, never resolved. */
+		if (!(*out = ohs__strndup(s, len)))
+			return ohs__error_oom();
+		return 0;
+	}
 	if (s[0] == '/') {
 		if (!(*out = path_normalise(s, len)))
 			return ohs__error_oom();
@@ -333,7 +338,7 @@ static int parse_entry(struct ohs_vol_entry *e, const char *text,
 	} else if (e->type == OHS_MOUNT_VOLUME) {
 		if ((rc = check_volume_name(&e->source, f[0].p, f[0].len)) < 0)
 			return rc;
-	} else if ((rc = resolve_host(&e->source, f[0].p, f[0].len, home, cwd)) < 0) {
+	} else if ((rc = ohs__volumes_resolve_host(&e->source, f[0].p, f[0].len, home, cwd)) < 0) {
 		return rc;
 	}
 	if ((rc = check_target(&e->target, f[1].p, f[1].len)) < 0)

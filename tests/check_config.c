@@ -3,6 +3,7 @@
  * body, ohs_config_to_json, dup independence.
  */
 #include "config_int.h"
+#include "image_int.h"
 #include "testutil.h"
 
 #include <jansson.h>

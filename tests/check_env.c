@@ -3,6 +3,7 @@
  * texts, and every error path (code + message naming the variable).
  */
 #include "config_int.h"
+#include "image_int.h"
 #include "testutil.h"
 
 #include <pwd.h>
@@ -408,11 +409,14 @@ static const struct err_case errors[] = {
 	  { "WORKSPACE_MOUNT_PATH_IN_SANDBOX: " } },
 	{ { "WORKSPACE_BASE=/src", "WORKSPACE_MOUNT_PATH_IN_SANDBOX=/a/../b" },
 	  { "WORKSPACE_MOUNT_PATH_IN_SANDBOX: ", "\"..\"" } },
+	/* WORKSPACE_* host paths resolve as SANDBOX_VOLUMES ones (one resolver, volume.c) */
 	{ { "WORKSPACE_MOUNT_PATH=~/x", "HOME=" },
-	  { "WORKSPACE_MOUNT_PATH: \"~/x\" starts with \"~\" but HOME (\"\") is not an absolute path" } },
-	{ { "WORKSPACE_BASE=~" }, { "WORKSPACE_BASE: \"~\" starts with \"~\"" } },
+	  { "WORKSPACE_MOUNT_PATH: host path \"~/x\": HOME (\"\") must be an absolute path to expand \"~\"" } },
+	{ { "WORKSPACE_BASE=~" }, { "WORKSPACE_BASE: host path \"~\"", "HOME" } },
 	{ { "WORKSPACE_BASE=~", "HOME=relative" },
-	  { "WORKSPACE_BASE: \"~\" starts with \"~\" but HOME (\"relative\")" } },
+	  { "WORKSPACE_BASE: host path \"~\": HOME (\"relative\") must be an absolute path" } },
+	{ { "WORKSPACE_BASE=~alice/src", "HOME=/home/u" },
+	  { "WORKSPACE_BASE: host path \"~alice/src\": \"~alice\" (another user's home) is not supported" } },
 	{ { "SANDBOX_VOLUMES=~/x:/workspace" }, { "SANDBOX_VOLUMES entry 1 (\"~/x:/workspace\")", "HOME" } },
 	{ { "SANDBOX_VOLUMES=~/x:/workspace", "HOME=" }, { "SANDBOX_VOLUMES entry 1", "HOME" } },
 	/* network */

@@ -4,6 +4,7 @@
  * Unit: no engine.
  */
 #include "internal.h"
+#include "config_int.h"
 #include "hostpath_int.h"
 #include "testutil.h"
 
@@ -1802,7 +1803,7 @@ START_TEST(test_session_client_locality)
 	envp[2] = vol;
 	ck_assert_ohs_ok(ohs_env_load(&cfg, envp));
 	/* a remote client: lexical only, said so, not refused for the link */
-	ck_assert_ohs_ok(ohs__policy_apply_client(&out, &f, cfg, "tcp://192.0.2.1:2376"));
+	ck_assert_ohs_ok(ohs__config_apply_policy_client(&out, &f, cfg, "tcp://192.0.2.1:2376"));
 	ck_assert_int_ge(find(f, "ohs-path-lexical", NULL), 0);
 	ck_assert_int_lt(find(f, "5.31", NULL), 0);
 	ck_assert_int_eq(ohs_policy_engine_local(ohs_config_policy(cfg)), 1); /* the config is untouched */
@@ -1812,7 +1813,7 @@ START_TEST(test_session_client_locality)
 	f = NULL;
 	/* a local client on that socket: the link is the engine socket (the policy names none) */
 	ck_assert_ptr_null(ohs_policy_engine_socket(ohs_config_policy(cfg)));
-	ck_assert_ohs_error(ohs__policy_apply_client(&out, &f, cfg, dh), OHS_EPOLICY, "5.31");
+	ck_assert_ohs_error(ohs__config_apply_policy_client(&out, &f, cfg, dh), OHS_EPOLICY, "5.31");
 	ck_assert_ptr_null(out);
 	ck_assert_int_lt(find(f, "ohs-path-lexical", NULL), 0);
 	ck_assert_ptr_null(ohs_policy_engine_socket(ohs_config_policy(cfg)));
