@@ -2,12 +2,13 @@
  * ready: readiness of a started sandbox: ohs_session_wait_http() polls a
  * published port over HTTP until it answers 2xx, the sandbox stops (the
  * error names its state and last log lines) or the time is up.  User: the
- * public API (callers and the bindings).
+ * public API (callers and the bindings).  The HTTP attempts go through
+ * the transport (probe.c); this file does not include libcurl.
  */
 #include "internal.h"
 #include "session_priv.h"
+#include "probe_int.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,20 +38,13 @@ static int not_running_error(ohs_session *s, json_t *state, const char *url)
 }
 
 
-static size_t discard_body(char *ptr, size_t size, size_t nmemb, void *ud)
-{
-	(void)ptr;
-	(void)ud;
-	return size * nmemb;
-}
-
 int ohs_session_wait_http(ohs_session *s, int container_port,
 	const char *path, long timeout_ms, long interval_ms)
 {
 	const session_port *p = NULL;
 	const char *ip;
-	char *url = NULL, last[CURL_ERROR_SIZE + 64] = "no attempt";
-	CURL *h = NULL;
+	char *url = NULL, last[OHS__PROBE_WHY_SIZE + 64] = "no attempt";
+	ohs__probe *h = NULL;
 	long deadline;
 	size_t i;
 	int rc;
@@ -85,42 +79,23 @@ int ohs_session_wait_http(ohs_session *s, int container_port,
 		: ohs__sprintf("http://%s:%d%s", ip, p->host_port, path);
 	if (!url)
 		return ohs__error_oom();
-	if (!(h = curl_easy_init())) {
+	if ((rc = ohs__probe_new(&h, url)) < 0) {
 		free(url);
-		return ohs__error_oom();
+		return rc;
 	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
-#else
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTP);
-#endif
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_body);
 
 	deadline = ohs__now_ms() + timeout_ms;
 	for (;;) {
 		json_t *info = NULL, *state;
-		char errbuf[CURL_ERROR_SIZE] = "";
 		long status = 0, left = deadline - ohs__now_ms(), attempt;
-		CURLcode cc;
 
 		attempt = left < 100 ? 100 : left > 5000 ? 5000 : left;
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, attempt);
-		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, attempt);
-		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-		cc = curl_easy_perform(h);
-		if (cc == CURLE_OK) {
-			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		if (ohs__probe_get(h, attempt, &status, last, sizeof(last)) == 0) {
 			if (status >= 200 && status < 300) {
 				rc = 0;
 				break;
 			}
 			snprintf(last, sizeof(last), "HTTP %ld", status);
-		} else {
-			snprintf(last, sizeof(last), "%s", *errbuf ? errbuf : curl_easy_strerror(cc));
 		}
 		if ((rc = ohs__container_inspect(s->client, s->id, &info, "inspect container")) < 0)
 			break;
@@ -145,7 +120,7 @@ int ohs_session_wait_http(ohs_session *s, int container_port,
 				;
 		}
 	}
-	curl_easy_cleanup(h);
+	ohs__probe_free(h);
 	free(url);
 	return rc;
 }
