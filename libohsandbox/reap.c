@@ -191,6 +191,7 @@ int ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb, void *payl
 	size_t i, count = 0;
 	int rc, first_err = 0, dry = (flags & OHS_REAP_DRY_RUN) != 0;
 	int all = (flags & OHS_REAP_ALL) != 0;
+	ohs__error_state *first_state = NULL;
 	char reason[256];
 
 	if (removed)
@@ -233,8 +234,14 @@ int ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb, void *payl
 		if (!dry && (rc = ohs__engine_container_remove(client, id, "remove container")) < 0) {
 			if (rc == OHS_ENOMEM)
 				goto out;
-			if (!first_err)
+			/* gone meanwhile, or being removed: another reaper (or
+			 * its owner's last call) got there first; not an error */
+			if (rc == OHS_ENOTFOUND || rc == OHS_ECONFLICT)
+				continue;
+			if (!first_err) {
 				first_err = rc;
+				first_state = ohs__error_save();
+			}
 			continue;
 		}
 		count++;
@@ -298,9 +305,12 @@ int ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb, void *payl
 		rc = ohs__engine_network_remove(client, name, "remove network");
 		if (rc == OHS_ENOMEM)
 			goto out;
-		/* attached meanwhile: not an error */
-		if (rc < 0 && rc != OHS_ECONFLICT && rc != OHS_EPERM && !first_err)
+		/* attached meanwhile, or removed by another reaper: not an error */
+		if (rc < 0 && rc != OHS_ECONFLICT && rc != OHS_EPERM && rc != OHS_ENOTFOUND &&
+				!first_err) {
 			first_err = rc;
+			first_state = ohs__error_save();
+		}
 	}
 	rc = 0;
 out:
@@ -310,8 +320,13 @@ out:
 	ohs__strvec_clear(&gone);
 	if (removed)
 		*removed = count;
-	if (rc < 0)
+	if (rc < 0) {
+		free(first_state); /* the later, fatal error stands */
 		return rc;
+	}
+	/* the first failure's own message, not whatever a later step left */
+	if (first_err)
+		ohs__error_restore(first_state);
 	return first_err;
 }
 
