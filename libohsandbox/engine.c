@@ -359,8 +359,8 @@ int ohs__engine_archive_get(ohs_client *c, const char *cid, const char *path,
 int ohs__engine_image_inspect(ohs_client *c, const char *name, json_t **out, const char *what)
 {
 	/* not escaped: a reference's '/' and ':' are part of the route
-	 * ("/images/127.0.0.1:5000/x:tag/json"); references and ids are
-	 * validated (image grammar) or the engine's own */
+	 * ("/images/127.0.0.1:5000/x:tag/json"); references are validated
+	 * (image grammar) */
 	char *path = ohs__sprintf("/images/%s/json", name);
 	int rc;
 
@@ -369,6 +369,11 @@ int ohs__engine_image_inspect(ohs_client *c, const char *name, json_t **out, con
 	rc = ohs__client_json(c, "GET", path, NULL, out, what);
 	free(path);
 	return rc;
+}
+
+int ohs__engine_image_inspect_id(ohs_client *c, const char *id, json_t **out, const char *what)
+{
+	return json_on(c, "GET", "/images/", id, "/json", NULL, out, what);
 }
 
 int ohs__engine_network_inspect(ohs_client *c, const char *name, json_t **out, const char *what)

@@ -172,8 +172,10 @@ int ohs__engine_archive_get(ohs_client *c, const char *cid, const char *path,
 
 /* ------------------------------------------------------------ images, networks */
 
-/* GET /images/{name}/json (name a validated reference or an engine's id, not escaped). */
+/* GET /images/{name}/json (name a validated reference, not escaped). */
 int ohs__engine_image_inspect(ohs_client *c, const char *name, json_t **out, const char *what);
+/* The same for an engine's image id ("sha256:..."), escaped as one component. */
+int ohs__engine_image_inspect_id(ohs_client *c, const char *id, json_t **out, const char *what);
 
 /* GET /networks/{name}. */
 int ohs__engine_network_inspect(ohs_client *c, const char *name, json_t **out, const char *what);

@@ -81,7 +81,7 @@ static int is_our_sandbox(ohs_client *client, json_t *c, json_t *images, const c
 		return 0;
 	}
 	if (!(img_labels = json_object_get(images, image))) {
-		rc = ohs__engine_image_inspect(client, image, &info, "inspect image");
+		rc = ohs__engine_image_inspect_id(client, image, &info, "inspect image");
 		if (rc == OHS_ENOMEM)
 			return rc;
 		img_labels = rc < 0 ? json_string("?") : /* cannot tell */
