@@ -45,4 +45,13 @@ int ohs__config_set_origin(ohs_config *cfg, const char *setting, const char *ori
 int ohs__config_apply_policy_client(char **out_body, ohs_findings **out_findings, const ohs_config *cfg,
 	const char *docker_host) OHS_INTERNAL;
 
+/*
+ * ohs_policy_check of a create body with the config's policy, adjusted for
+ * the engine behind `docker_host` as ohs__config_apply_policy_client does
+ * (the session judges the body it sends again after its own changes).
+ * *out NULL and 0 when the config has no policy.  Used by judge.c.
+ */
+int ohs__config_check_body_client(ohs_findings **out, const ohs_config *cfg, const char *body,
+	const char *docker_host) OHS_INTERNAL;
+
 #endif

@@ -562,3 +562,19 @@ int ohs__config_apply_policy_client(char **out_body, ohs_findings **out_findings
 	ohs_config_free(d);
 	return rc;
 }
+
+int ohs__config_check_body_client(ohs_findings **out, const ohs_config *cfg, const char *body,
+	const char *docker_host)
+{
+	ohs_policy *adjusted = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!cfg || !cfg->policy)
+		return 0;
+	if ((rc = ohs__policy_for_host(&adjusted, cfg->policy, docker_host)) < 0)
+		return rc;
+	rc = ohs_policy_check(out, adjusted ? adjusted : cfg->policy, body);
+	ohs_policy_free(adjusted);
+	return rc;
+}

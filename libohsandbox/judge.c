@@ -4,14 +4,16 @@
  * host path is judged like a bind of that path; other drivers and options
  * that cannot be judged are findings), and the refusal of the findings the
  * session adds after the policy judged the body (these and network.c's
- * ohs-network-existing).  User: session.c (create); network.c
- * (ohs__findings_has).  Asks the engine only GET /volumes/NAME.
+ * ohs-network-existing), and the body the session sends judged again
+ * after its own changes (ohs__body_rejudge).  User: session.c (create);
+ * network.c (ohs__findings_has).  Asks the engine only GET /volumes/NAME.
  */
 #include "internal.h"
 #include "session_priv.h"
 #include "engine_int.h"
 #include "config_int.h"
 #include "policy_int.h"
+#include "hostpath_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,20 @@ static int profile_refuses(const ohs_config *cfg, const char *severity)
 	if (!strcmp(prof, "default"))
 		return !strcmp(severity, "critical");
 	return 0;
+}
+
+/* The check's title in finding i's message "ID (SEV): TITLE: FIELD=...": *len bytes from the result. */
+static const char *findings_title(const ohs_findings *f, size_t i, int *len)
+{
+	const char *msg = ohs_findings_message(f, i);
+	const char *t = strstr(msg, "): ");
+	const char *end = strstr(msg, ohs_findings_field(f, i));
+
+	t = t ? t + 3 : msg;
+	if (!end || end < t + 2)
+		end = t + strlen(t) + 2;
+	*len = (int)(end - t - 2);
+	return t;
 }
 
 /* Whether f already holds finding (id, field, value). */
@@ -317,26 +333,20 @@ static int judge_volume_path(ohs_findings *f, const ohs_config *cfg, json_t *bod
 	free(text);
 	for (i = 0; rc == 0 && i < ohs_findings_count(cf); i++) {
 		const char *field = ohs_findings_field(cf, i), *id = ohs_findings_id(cf, i);
-		const char *msg = ohs_findings_message(cf, i), *value = ohs_findings_value(cf, i);
+		const char *value = ohs_findings_value(cf, i), *t;
 		char *title;
+		int tlen;
 
 		if (strncmp(field, m->field, flen) != 0 || (field[flen] && field[flen] != '.' &&
 				field[flen] != '['))
 			continue;
 		if (ohs__findings_has(f, id, field, value))
 			continue;
-		/* "ID (SEV): TITLE: FIELD=..." -> TITLE, plus where the path came from */
-		{
-			const char *t = strstr(msg, "): ");
-			const char *end = strstr(msg, field);
-
-			t = t ? t + 3 : msg;
-			if (!end || end < t + 2)
-				end = t + strlen(t) + 2;
-			title = ohs__sprintf("%.*s (%s volume \"%s\" mounts host path %s through its option %s)",
-				(int)(end - t - 2), t, m->name && *m->name ? "named" : "anonymous",
-				m->name ? m->name : "", vp->path, vp->opt);
-		}
+		/* the check's title, plus where the path came from */
+		t = findings_title(cf, i, &tlen);
+		title = ohs__sprintf("%.*s (%s volume \"%s\" mounts host path %s through its option %s)",
+			tlen, t, m->name && *m->name ? "named" : "anonymous",
+			m->name ? m->name : "", vp->path, vp->opt);
 		rc = title ? ohs__findings_add(f, id, ohs_findings_severity(cf, i), field, value, title,
 			ohs_findings_remediation(cf, i), ohs_findings_refused(cf, i)) : ohs__error_oom();
 		free(title);
@@ -499,4 +509,39 @@ int ohs__volumes_judge(ohs_client *c, ohs_findings *f, const ohs_config *cfg, js
 			return rc;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------ the body sent, judged again */
+
+int ohs__body_rejudge(ohs_findings *f, const ohs_config *cfg, const char *text,
+	const char *docker_host)
+{
+	ohs_findings *cf = NULL;
+	size_t i, j;
+	int rc;
+
+	if ((rc = ohs__config_check_body_client(&cf, cfg, text, docker_host)) < 0) {
+		ohs__error_prefix("the body sent to the engine");
+		return rc;
+	}
+	for (i = 0; rc == 0 && f && i < ohs_findings_count(cf); i++) {
+		const char *id = ohs_findings_id(cf, i), *field = ohs_findings_field(cf, i), *t;
+		char *title;
+		int tlen, known = 0;
+
+		/* judged already (its value may differ: Podman's "" for "0.0.0.0") */
+		for (j = 0; !known && j < ohs_findings_count(f); j++)
+			known = !strcmp(ohs_findings_id(f, j), id) && !strcmp(ohs_findings_field(f, j), field);
+		if (known)
+			continue;
+		t = findings_title(cf, i, &tlen);
+		title = ohs__sprintf("%.*s (a change the session made to the body after the policy's "
+			"first judgement)", tlen, t);
+		rc = title ? ohs__findings_add(f, id, ohs_findings_severity(cf, i), field,
+			ohs_findings_value(cf, i), title, ohs_findings_remediation(cf, i),
+			ohs_findings_refused(cf, i)) : ohs__error_oom();
+		free(title);
+	}
+	ohs_findings_free(cf);
+	return rc;
 }

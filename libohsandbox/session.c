@@ -40,6 +40,11 @@ const char *ohs__session_sid(const ohs_session *s)
 	return s ? s->sid : NULL;
 }
 
+const char *ohs__session_judged_body(const ohs_session *s)
+{
+	return s ? s->judged : NULL;
+}
+
 /* ------------------------------------------------------------ small local helpers */
 
 static void ports_clear(ohs_session *s)
@@ -141,6 +146,7 @@ static void session_destroy(ohs_session *s)
 	ohs__strvec_clear(&s->networks);
 	ports_clear(s);
 	ohs_findings_free(s->findings);
+	free(s->judged);
 	free(s);
 }
 
@@ -351,6 +357,21 @@ int ohs__session_create_cmd(ohs_session **out, ohs_client *client,
 		s->publishes = json_object_size(json_object_get(hc, "PortBindings")) > 0 ||
 			json_is_true(json_object_get(hc, "PublishAllPorts"));
 	}
+
+	/*
+	 * The body the policy judged is the body sent: the changes above
+	 * (owner labels, the main process, the additional networks left out,
+	 * Podman's port address) are judged again on the exact text sent,
+	 * before anything is made; nothing changes the body after this.
+	 */
+	if (!(s->judged = json_dumps(body, JSON_COMPACT))) {
+		rc = ohs__error_oom();
+		goto fail;
+	}
+	nfind = ohs_findings_count(s->findings);
+	if ((rc = ohs__body_rejudge(s->findings, cfg, s->judged, ohs_client_host(client))) < 0 ||
+			(rc = ohs__session_refusal(cfg, s->findings, nfind)) < 0)
+		goto fail;
 
 	/* the session's own network */
 	if (ohs__netpolicy_is_user_network(mode) && !own_exists) {

@@ -24,6 +24,13 @@ ohs_client *ohs__session_client(const ohs_session *s);
 const char *ohs__session_sid(const ohs_session *s);
 
 /*
+ * The create body exactly as the policy last judged it and as it was sent
+ * to the engine (JSON text), NULL for a session made by ohs_session_open.
+ * For the tests (check_session asserts the engine received these bytes).
+ */
+const char *ohs__session_judged_body(const ohs_session *s);
+
+/*
  * ohs_session_create() with the container command replaced by `cmd`
  * (NULL-terminated argv; NULL or empty keeps the config's, else the
  * image's, else "sleep infinity").

@@ -32,6 +32,7 @@ struct ohs_session {
 	int removed;
 	int publishes;        /* 1: ports published or unknown (opened); 0: none */
 	ohs_findings *findings; /* the policy's findings at create (NULL if opened) */
+	char *judged;         /* the create body as judged and sent (NULL if opened) */
 };
 
 /* String member `key` of object `o`, or NULL. */
@@ -102,6 +103,15 @@ int ohs__session_refusal(const ohs_config *cfg, const ohs_findings *f, size_t fr
 /* Judge every volume mount of the raw create body `body` (what the named
  * volumes mount on the host); findings added to f. */
 int ohs__volumes_judge(ohs_client *c, ohs_findings *f, const ohs_config *cfg, json_t *body);
+
+/*
+ * Judge `text`, the exact body the session sends, with the config's policy
+ * (the engine's facts as at the first judgement); each finding of a check
+ * not in f yet (same id and field) is added to f, refused as the policy
+ * says.  The caller then refuses with ohs__session_refusal.
+ */
+int ohs__body_rejudge(ohs_findings *f, const ohs_config *cfg, const char *text,
+	const char *docker_host);
 
 /* ------------------------------------------------------------ pull.c */
 

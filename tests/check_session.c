@@ -9,7 +9,10 @@
 #include "testutil.h"
 #include "internal.h"
 #include "session_int.h"
+#include "session_priv.h"
 #include "policy_int.h"
+#include "mainproc_int.h"
+#include "fakeengine.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1525,6 +1528,97 @@ START_TEST(test_findings_add)
 }
 END_TEST
 
+/* ------------------------------------------------------------ the body judged is the body sent */
+
+/*
+ * The session changes the policy's body (owner labels, the keep-alive main
+ * process): the engine must receive, byte for byte, the body the policy
+ * judged last.  A fake engine records the create request.
+ */
+START_TEST(test_body_judged_is_sent)
+{
+	static const char create[] = "POST /v1.41/containers/create";
+	fake_engine *fe;
+	ohs_client *fc = NULL;
+	ohs_session *s = NULL;
+	ohs_config *cfg = test_config();
+	ohs_policy *p = NULL;
+	const char *judged, *sent;
+	char *env[2], *req;
+
+	ck_assert_ptr_nonnull(fe = fake_engine_start());
+	env[0] = ohs__sprintf("DOCKER_HOST=%s", fake_engine_host(fe));
+	env[1] = NULL;
+	ck_assert_ohs_ok(ohs_client_new(&fc, (const char *const *)env));
+	free(env[0]);
+	/* the image's command is a shell: the keep-alive replaces it after the policy's first look */
+	fake_engine_add_body(fe, "GET /v1.41/images/", 200, "application/json",
+		"{\"Id\":\"sha256:fake\",\"Config\":{\"Cmd\":[\"/bin/sh\"]}}", (size_t)-1);
+	fake_engine_add_body(fe, create, 201, "application/json",
+		"{\"Id\":\"fakeid\",\"Warnings\":[]}", (size_t)-1);
+	fake_engine_add_body(fe, "HEAD /v1.41/containers/fakeid/archive", 200, "application/json", "", 0);
+	fake_engine_add_body(fe, "DELETE /v1.41/containers/fakeid", 204, NULL, "", 0);
+
+	ck_assert_ohs_ok(ohs_policy_new(&p, "hardened", "enforce"));
+	ck_assert_ohs_ok(ohs_config_set_policy(cfg, p));
+	ck_assert_ohs_ok(ohs_session_create(&s, fc, cfg, NULL, NULL));
+	judged = ohs__session_judged_body(s);
+	ck_assert_ptr_nonnull(judged);
+	/* what the session added after the policy's first judgement was judged too */
+	ck_assert_ptr_nonnull(strstr(judged, "\"" OHS_LABEL_OWNER_PID "\""));
+	ck_assert_ptr_nonnull(strstr(judged, OHS_KEEPALIVE_NAME));
+	req = fake_engine_rule_request(fe, create);
+	ck_assert_ptr_nonnull(req);
+	sent = strstr(req, "\r\n\r\n");
+	ck_assert_ptr_nonnull(sent);
+	ck_assert_str_eq(sent + 4, judged);
+	free(req);
+
+	ohs_session_free(s);
+	ohs_config_free(cfg);
+	ohs_policy_free(p);
+	ohs_client_free(fc);
+	fake_engine_stop(fe);
+}
+END_TEST
+
+/* A finding the session's own change brings is added, and refused in enforce mode. */
+START_TEST(test_body_rejudged_refuses)
+{
+	ohs_config *cfg = NULL;
+	ohs_policy *p = NULL;
+	ohs_findings *f = NULL;
+	size_t n, i, hit = 0;
+
+	ck_assert_ohs_ok(ohs_config_new(&cfg));
+	ck_assert_ohs_ok(ohs_config_set_image(cfg, "ohs-test:latest"));
+	ck_assert_ohs_ok(ohs_policy_new(&p, "default", "enforce"));
+	ck_assert_ohs_ok(ohs_config_set_policy(cfg, p));
+	ck_assert_ohs_ok(ohs_policy_check(&f, p, "{\"Image\":\"ohs-test:latest\"}"));
+	n = ohs_findings_count(f);
+	/* judged again: nothing new, nothing refused */
+	ck_assert_ohs_ok(ohs__body_rejudge(f, cfg, "{\"Image\":\"ohs-test:latest\"}", NULL));
+	ck_assert_uint_eq(ohs_findings_count(f), n);
+	ck_assert_ohs_ok(ohs__session_refusal(cfg, f, n));
+	/* a change that makes the sandbox privileged: a new, refused finding */
+	ck_assert_ohs_ok(ohs__body_rejudge(f, cfg,
+		"{\"Image\":\"ohs-test:latest\",\"HostConfig\":{\"Privileged\":true}}", NULL));
+	ck_assert_uint_gt(ohs_findings_count(f), n);
+	for (i = n; i < ohs_findings_count(f); i++)
+		if (!strcmp(ohs_findings_field(f, i), "HostConfig.Privileged")) {
+			hit++;
+			ck_assert_int_eq(ohs_findings_refused(f, i), 1);
+			ck_assert_ptr_nonnull(strstr(ohs_findings_message(f, i),
+				"a change the session made to the body after the policy's first judgement"));
+		}
+	ck_assert_uint_eq(hit, 1);
+	ck_assert_ohs_error(ohs__session_refusal(cfg, f, n), OHS_EPOLICY, "HostConfig.Privileged");
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+	ohs_config_free(cfg);
+}
+END_TEST
+
 /* ------------------------------------------------------------ reaping */
 
 /* Child: two sessions (one kept) in an own network, report them, die by SIGKILL. */
@@ -2034,7 +2128,7 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("session");
-	TCase *unit = tcase_create("unit"), *tc = tcase_create("engine");
+	TCase *unit = tcase_create("unit"), *tc = tcase_create("engine"), *fake = tcase_create("fake");
 	unsigned char r[4];
 	int fd;
 
@@ -2050,6 +2144,10 @@ int main(void)
 	tcase_add_test(unit, test_proc_starttime);
 	tcase_add_test(unit, test_findings_add);
 	suite_add_tcase(s, unit);
+
+	tcase_add_test(fake, test_body_judged_is_sent);
+	tcase_add_test(fake, test_body_rejudged_refuses);
+	suite_add_tcase(s, fake);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_unchecked_fixture(tc, NULL, final_cleanup);

@@ -26,6 +26,7 @@ struct fake_rule {
 	fake_action action;
 	char *raw;
 	size_t len;
+	char *last; /* the last request this rule answered (head + body) */
 };
 
 struct fake_conn {
@@ -119,6 +120,8 @@ static int serve(fake_engine *fe, struct fake_conn *c)
 			char *m = memmem(c->buf, line, fe->rules[i].match, strlen(fe->rules[i].match));
 
 			if (m) {
+				free(fe->rules[i].last);
+				fe->rules[i].last = strndup(c->buf, rl);
 				r = fe->rules[i];
 				found = 1;
 				break;
@@ -307,6 +310,7 @@ void fake_engine_stop(fake_engine *fe)
 	for (i = 0; i < fe->nrules; i++) {
 		free(fe->rules[i].match);
 		free(fe->rules[i].raw);
+		free(fe->rules[i].last);
 	}
 	free(fe->last_request);
 	pthread_mutex_destroy(&fe->lock);
@@ -393,6 +397,21 @@ char *fake_engine_last_request(fake_engine *fe)
 
 	pthread_mutex_lock(&fe->lock);
 	s = fe->last_request ? strdup(fe->last_request) : NULL;
+	pthread_mutex_unlock(&fe->lock);
+	return s;
+}
+
+char *fake_engine_rule_request(fake_engine *fe, const char *match)
+{
+	char *s = NULL;
+	int i;
+
+	pthread_mutex_lock(&fe->lock);
+	for (i = fe->nrules - 1; i >= 0; i--)
+		if (strcmp(fe->rules[i].match, match) == 0) {
+			s = fe->rules[i].last ? strdup(fe->rules[i].last) : NULL;
+			break;
+		}
 	pthread_mutex_unlock(&fe->lock);
 	return s;
 }

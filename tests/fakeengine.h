@@ -45,5 +45,8 @@ void fake_engine_set_api_version(fake_engine *fe, const char *version);
 int fake_engine_requests(fake_engine *fe);
 /* Copy of the last full request (head + body), malloc'd. */
 char *fake_engine_last_request(fake_engine *fe);
+/* Copy of the last request (head + body) the latest rule added with exactly
+ * this `match` answered, malloc'd; NULL when it answered none. */
+char *fake_engine_rule_request(fake_engine *fe, const char *match);
 
 #endif

@@ -8,7 +8,8 @@
  * and reports findings (stable id, severity, JSON field, offending value,
  * remediation); ohs_policy_apply() also rewrites the body to the hardened
  * form (hardened profile) and, in enforce mode, refuses what the profile
- * refuses.  Everything fails closed: an unknown profile or mode name, or a
+ * refuses.  ohs_session_create(3) sends exactly the body its policy judged
+ * last (its own additions are judged again).  Everything fails closed: an unknown profile or mode name, or a
  * body that cannot be parsed, is an error, never "allow".
  *
  * Thread safety: a policy that is no longer modified may be used from many

@@ -39,7 +39,9 @@ typedef int (*ohs_output_cb)(int stream, const char *data, size_t len, void *pay
  * additional networks.  On failure everything made so far is removed.
  * The body sent is the one the config's security policy gives
  * (ohs_config_apply_policy(3)); when the policy refuses it, this fails with
- * OHS_EPOLICY before the engine is contacted.
+ * OHS_EPOLICY before the engine is contacted.  What the session then adds
+ * (its labels, the main process) is judged again on the exact text sent,
+ * before anything is made: the body the policy judged is the body sent.
  */
 OHS_EXTERN(int) ohs_session_create(ohs_session **out, ohs_client *client,
 	const ohs_config *cfg, ohs_progress_cb progress, void *payload);
