@@ -1615,3 +1615,20 @@ int ohs_config_to_json(char **out, const ohs_config *cfg)
 	}
 	return dump(out, o);
 }
+
+/* ------------------------------------------------------------ API 1.1 additions */
+
+const ohs_volumes *ohs_config_volumes_const(const ohs_config *cfg)
+{
+	return cfg ? cfg->vols : NULL;
+}
+
+const ohs_netpolicy *ohs_config_netpolicy_const(const ohs_config *cfg)
+{
+	return cfg ? cfg->np : NULL;
+}
+
+const ohs_policy *ohs_config_policy_const(const ohs_config *cfg)
+{
+	return cfg ? cfg->policy : NULL;
+}
