@@ -301,19 +301,19 @@ static int wait_for(ohs_pool *p, int (*cond)(ohs_pool *, size_t), size_t arg,
 		ts_add_ms(&deadline, timeout_ms);
 	}
 	for (;;) {
+		if (ohs__cancel_is_set(cancel))
+			return ohs__cancel_error(fn);
 		if (cond(p, arg))
 			return 1;
 		if (p->err_code)
 			return report_error(p, fn);
-		if (ohs__cancel_is_set(cancel))
-			return ohs__cancel_error(fn);
 		if (timeout_ms == 0)
 			return ohs__error_set(OHS_ETIMEOUT, "%s: %s (timeout_ms 0: no wait; "
 				"%zu of %zu ready, %zu being made)", fn, what, p->nready, p->size, p->inflight);
 		if (timeout_ms < 0) {
 			pthread_cond_wait(&p->changed, &p->lock);
 		} else if (pthread_cond_timedwait(&p->changed, &p->lock, &deadline) == ETIMEDOUT &&
-				!cond(p, arg) && !p->err_code && !ohs__cancel_is_set(cancel)) {
+				!ohs__cancel_is_set(cancel) && !cond(p, arg) && !p->err_code) {
 			return ohs__error_set(OHS_ETIMEOUT, "%s: %s within %ld ms "
 				"(%zu of %zu ready, %zu being made)", fn, what, timeout_ms,
 				p->nready, p->size, p->inflight);
