@@ -304,6 +304,29 @@ class TestLifecycle(EngineTest):
             s.close()
         self.assertNotIn(cid, raw_container_ids())
 
+    def test_reopened_kept_sandbox_survives_with_block(self):
+        # bug: the binding cached "keep" itself, so a kept sandbox reopened
+        # with Session.open() looked unkept and the with block removed it
+        s = self.client.create_session(make_config())
+        cid = s.id
+        try:
+            s.keep = True
+            s.close()
+            with Session.open(self.client, cid) as o:
+                self.assertEqual(o.id, cid)
+            self.assertIn(cid, raw_container_ids(), "the with block removed a kept sandbox")
+            with Session.open(self.client, cid) as o:
+                self.assertTrue(o.keep)
+            with Session.open(self.client, cid) as o:
+                o.keep = False
+                self.assertFalse(o.keep)
+            self.assertNotIn(cid, raw_container_ids())
+        finally:
+            if cid in raw_container_ids():
+                s = Session.open(self.client, cid)
+                s.remove()
+                s.close()
+
     def test_published_port(self):
         cfg = make_config(command=["httpd", "-f", "-p", "8080", "-h", "/"])
         cfg.netpolicy.binding_address = "127.0.0.1"
