@@ -680,3 +680,20 @@ int ohs__config_set_origin(ohs_config *cfg, const char *setting, const char *ori
 	cfg->origins[i] = s;
 	return 0;
 }
+
+/* ------------------------------------------------------------ API 1.1 additions */
+
+const ohs_volumes *ohs_config_volumes_const(const ohs_config *cfg)
+{
+	return cfg ? cfg->vols : NULL;
+}
+
+const ohs_netpolicy *ohs_config_netpolicy_const(const ohs_config *cfg)
+{
+	return cfg ? cfg->np : NULL;
+}
+
+const ohs_policy *ohs_config_policy_const(const ohs_config *cfg)
+{
+	return cfg ? cfg->policy : NULL;
+}

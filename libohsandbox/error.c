@@ -38,6 +38,7 @@ const char *ohs_strerror(int code)
 	case OHS_EPROTOCOL: return "malformed engine response";
 	case OHS_ESTATE: return "sandbox in an unusable state";
 	case OHS_ETLS: return "TLS error";
+	case OHS_ECANCELED: return "canceled";
 	default: return "unknown error code";
 	}
 }

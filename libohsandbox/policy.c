@@ -521,3 +521,31 @@ int ohs__policy_for_host(ohs_policy **out, const ohs_policy *p, const char *dock
 	free(sock);
 	return rc;
 }
+
+/* ------------------------------------------------------------ API 1.1 additions */
+
+int ohs_policy_new_enum(ohs_policy **out, ohs_security_profile profile, ohs_security_mode mode)
+{
+	const char *pn = ohs_policy_profile_name(profile), *mn = ohs_policy_mode_name(mode);
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_new_enum: out is NULL");
+	*out = NULL;
+	if (!pn)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_new_enum: profile %d is not an "
+			"ohs_security_profile (0 permissive, 1 default, 2 hardened)", (int)profile);
+	if (!mn)
+		return ohs__error_set(OHS_EINVAL, "ohs_policy_new_enum: mode %d is not an "
+			"ohs_security_mode (0 enforce, 1 warn)", (int)mode);
+	return ohs_policy_new(out, pn, mn);
+}
+
+const char *ohs_findings_profile(const ohs_findings *f)
+{
+	return f ? ohs_policy_profile_name(f->profile) : NULL;
+}
+
+const char *ohs_findings_mode(const ohs_findings *f)
+{
+	return f ? ohs_policy_mode_name(f->mode) : NULL;
+}

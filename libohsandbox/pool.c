@@ -15,6 +15,7 @@
  */
 #include "internal.h"
 #include "session_int.h"
+#include "cancel_int.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -288,7 +289,7 @@ static int report_error(ohs_pool *p, const char *fn)
  * deadline passes.  Returns 1 when cond holds, < 0 with the error set.
  */
 static int wait_for(ohs_pool *p, int (*cond)(ohs_pool *, size_t), size_t arg,
-	long timeout_ms, const char *fn, const char *what)
+	long timeout_ms, const ohs_cancel *cancel, const char *fn, const char *what)
 {
 	struct timespec deadline;
 
@@ -297,6 +298,8 @@ static int wait_for(ohs_pool *p, int (*cond)(ohs_pool *, size_t), size_t arg,
 		ts_add_ms(&deadline, timeout_ms);
 	}
 	for (;;) {
+		if (ohs__cancel_is_set(cancel))
+			return ohs__cancel_error(fn);
 		if (cond(p, arg))
 			return 1;
 		if (p->err_code)
@@ -307,7 +310,7 @@ static int wait_for(ohs_pool *p, int (*cond)(ohs_pool *, size_t), size_t arg,
 		if (timeout_ms < 0) {
 			pthread_cond_wait(&p->changed, &p->lock);
 		} else if (pthread_cond_timedwait(&p->changed, &p->lock, &deadline) == ETIMEDOUT &&
-				!cond(p, arg) && !p->err_code) {
+				!ohs__cancel_is_set(cancel) && !cond(p, arg) && !p->err_code) {
 			return ohs__error_set(OHS_ETIMEOUT, "%s: %s within %ld ms "
 				"(%zu of %zu ready, %zu being made)", fn, what, timeout_ms,
 				p->nready, p->size, p->inflight);
@@ -331,7 +334,7 @@ int ohs_pool_acquire(ohs_session **out, ohs_pool *pool, long timeout_ms)
 	if (!pool)
 		return ohs__error_set(OHS_EINVAL, "ohs_pool_acquire: pool is NULL");
 	pthread_mutex_lock(&pool->lock);
-	rc = wait_for(pool, has_ready, 1, timeout_ms, "ohs_pool_acquire", "no sandbox ready");
+	rc = wait_for(pool, has_ready, 1, timeout_ms, NULL, "ohs_pool_acquire", "no sandbox ready");
 	if (rc < 0) {
 		pthread_mutex_unlock(&pool->lock);
 		return rc;
@@ -396,7 +399,7 @@ int ohs_pool_wait(ohs_pool *pool, size_t count, long timeout_ms)
 		return ohs__error_set(OHS_EINVAL, "ohs_pool_wait: count %zu is larger than the "
 			"pool size %zu", count, pool->size);
 	pthread_mutex_lock(&pool->lock);
-	rc = wait_for(pool, has_ready, count, timeout_ms, "ohs_pool_wait", "not enough sandboxes ready");
+	rc = wait_for(pool, has_ready, count, timeout_ms, NULL, "ohs_pool_wait", "not enough sandboxes ready");
 	pthread_mutex_unlock(&pool->lock);
 	return rc < 0 ? rc : 0;
 }
@@ -427,4 +430,56 @@ void ohs_pool_free(ohs_pool *pool)
 	while (pool->ndoomed)
 		ohs_session_free(pool->doomed[--pool->ndoomed]);
 	pool_destroy(pool);
+}
+
+/* ------------------------------------------------------------ cancelable waits (1.1) */
+
+int ohs_pool_acquire_cancel(ohs_session **out, ohs_pool *pool, long timeout_ms, ohs_cancel *cancel)
+{
+	ohs__cancel_waiter w = { NULL, NULL, NULL };
+	ohs_session *s;
+	int rc;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_pool_acquire_cancel: out is NULL");
+	*out = NULL;
+	if (!pool)
+		return ohs__error_set(OHS_EINVAL, "ohs_pool_acquire_cancel: pool is NULL");
+	w.lock = &pool->lock;
+	w.cond = &pool->changed;
+	ohs__cancel_register(cancel, &w);
+	pthread_mutex_lock(&pool->lock);
+	rc = wait_for(pool, has_ready, 1, timeout_ms, cancel, "ohs_pool_acquire_cancel", "no sandbox ready");
+	if (rc >= 0) {
+		s = pool->ready[0];
+		pool->nready--;
+		memmove(pool->ready, pool->ready + 1, pool->nready * sizeof(*pool->ready));
+		pthread_cond_signal(&pool->work);
+		*out = s;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	ohs__cancel_unregister(cancel, &w);
+	return rc;
+}
+
+int ohs_pool_wait_cancel(ohs_pool *pool, size_t count, long timeout_ms, ohs_cancel *cancel)
+{
+	ohs__cancel_waiter w = { NULL, NULL, NULL };
+	int rc;
+
+	if (!pool)
+		return ohs__error_set(OHS_EINVAL, "ohs_pool_wait_cancel: pool is NULL");
+	if (count > pool->size)
+		return ohs__error_set(OHS_EINVAL, "ohs_pool_wait_cancel: count %zu is larger than the "
+			"pool size %zu", count, pool->size);
+	w.lock = &pool->lock;
+	w.cond = &pool->changed;
+	ohs__cancel_register(cancel, &w);
+	pthread_mutex_lock(&pool->lock);
+	rc = wait_for(pool, has_ready, count, timeout_ms, cancel, "ohs_pool_wait_cancel",
+		"not enough sandboxes ready");
+	pthread_mutex_unlock(&pool->lock);
+	ohs__cancel_unregister(cancel, &w);
+	return rc < 0 ? rc : 0;
 }

@@ -406,3 +406,121 @@ fail:
 	json_decref(images);
 	return rc;
 }
+
+/* ------------------------------------------------------------ API 1.1 additions */
+
+int ohs_reap_run(ohs_client *client, unsigned flags, size_t *removed)
+{
+	return ohs_reap_each(client, flags, NULL, NULL, removed);
+}
+
+/*
+ * The typed list keeps the parsed array of ohs_session_list(): one source
+ * for both forms, and the strings stay owned by the JSON values.
+ */
+struct ohs_sessions {
+	json_t *arr;
+	size_t n;
+};
+
+int ohs_sessions_list(ohs_sessions **out, ohs_client *client)
+{
+	ohs_sessions *l;
+	json_error_t jerr;
+	char *json = NULL;
+	int rc;
+
+	if (!out)
+		return ohs__error_set(OHS_EINVAL, "ohs_sessions_list: out is NULL");
+	*out = NULL;
+	if (!client)
+		return ohs__error_set(OHS_EINVAL, "ohs_sessions_list: client is NULL");
+	if ((rc = ohs_session_list(&json, client)) < 0)
+		return rc;
+	if (!(l = calloc(1, sizeof(*l)))) {
+		free(json);
+		return ohs__error_oom();
+	}
+	l->arr = json_loads(json, 0, &jerr);
+	free(json);
+	if (!json_is_array(l->arr)) {
+		json_decref(l->arr);
+		free(l);
+		return ohs__error_oom(); /* our own output: only memory can fail */
+	}
+	l->n = json_array_size(l->arr);
+	*out = l;
+	return 0;
+}
+
+void ohs_sessions_free(ohs_sessions *l)
+{
+	if (!l)
+		return;
+	json_decref(l->arr);
+	free(l);
+}
+
+size_t ohs_sessions_count(const ohs_sessions *l)
+{
+	return l ? l->n : 0;
+}
+
+static json_t *sessions_field(const ohs_sessions *l, size_t i, const char *key)
+{
+	if (!l || i >= l->n)
+		return NULL;
+	return json_object_get(json_array_get(l->arr, i), key);
+}
+
+const char *ohs_sessions_id(const ohs_sessions *l, size_t i)
+{
+	return json_string_value(sessions_field(l, i, "id"));
+}
+
+const char *ohs_sessions_name(const ohs_sessions *l, size_t i)
+{
+	return json_string_value(sessions_field(l, i, "name"));
+}
+
+const char *ohs_sessions_image(const ohs_sessions *l, size_t i)
+{
+	return json_string_value(sessions_field(l, i, "image"));
+}
+
+const char *ohs_sessions_state(const ohs_sessions *l, size_t i)
+{
+	return json_string_value(sessions_field(l, i, "state"));
+}
+
+const char *ohs_sessions_session(const ohs_sessions *l, size_t i)
+{
+	return json_string_value(sessions_field(l, i, "session"));
+}
+
+const char *ohs_sessions_host(const ohs_sessions *l, size_t i)
+{
+	return json_string_value(sessions_field(l, i, "host"));
+}
+
+int64_t ohs_sessions_owner_pid(const ohs_sessions *l, size_t i)
+{
+	return (int64_t)json_integer_value(sessions_field(l, i, "owner_pid"));
+}
+
+int ohs_sessions_owner_alive(const ohs_sessions *l, size_t i)
+{
+	json_t *v = sessions_field(l, i, "owner_alive");
+
+	return json_is_boolean(v) ? json_is_true(v) : -1;
+}
+
+int ohs_sessions_keep(const ohs_sessions *l, size_t i)
+{
+	return json_is_true(sessions_field(l, i, "keep"));
+}
+
+int64_t ohs_sessions_created(const ohs_sessions *l, size_t i)
+{
+	return (int64_t)json_integer_value(sessions_field(l, i, "created"));
+}

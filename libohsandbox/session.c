@@ -737,3 +737,33 @@ int ohs_session_logs(ohs_session *s, int tail, ohs_output_cb cb, void *payload)
 	return rc;
 }
 
+/* ------------------------------------------------------------ API 1.1 additions */
+
+int ohs_session_keep(const ohs_session *s)
+{
+	if (!s)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_keep: session is NULL");
+	return s->keep ? 1 : 0;
+}
+
+const char *ohs_session_port_protocol(const ohs_session *s, size_t i)
+{
+	if (!s || i >= s->nports)
+		return NULL;
+	return s->ports[i].protocol;
+}
+
+int ohs_session_stop_ms(ohs_session *s, long timeout_ms)
+{
+	long secs;
+
+	if (!s)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_stop_ms: session is NULL");
+	if (timeout_ms < 0)
+		return ohs__error_set(OHS_EINVAL, "ohs_session_stop_ms: timeout_ms %ld must be >= 0", timeout_ms);
+	/* the engine counts whole seconds: round up, never stop sooner than asked */
+	secs = timeout_ms / 1000 + (timeout_ms % 1000 ? 1 : 0);
+	if (secs > 2147483647L) /* INT_MAX of the platforms we build on */
+		secs = 2147483647L;
+	return ohs_session_stop(s, (int)secs);
+}

@@ -866,12 +866,35 @@ START_TEST(test_image_parts)
 }
 END_TEST
 
+/* ------------------------------------------------------------ API 1.1 */
+
+START_TEST(test_const_getters)
+{
+	ohs_config *cfg = NULL;
+	const ohs_config *ro;
+
+	ck_assert_ohs_ok(ohs_config_new(&cfg));
+	ro = cfg;
+	ck_assert_ptr_nonnull(ohs_config_volumes_const(ro));
+	ck_assert_ptr_eq(ohs_config_volumes_const(ro), ohs_config_volumes(cfg));
+	ck_assert_ptr_eq(ohs_config_netpolicy_const(ro), ohs_config_netpolicy(cfg));
+	ck_assert_ptr_eq(ohs_config_policy_const(ro), ohs_config_policy(cfg));
+	ck_assert_str_eq(ohs_policy_profile(ohs_config_policy_const(ro)), "default");
+	ck_assert_str_eq(ohs_netpolicy_mode(ohs_config_netpolicy_const(ro)), ohs_netpolicy_mode(ohs_config_netpolicy(cfg)));
+	ck_assert_ptr_null(ohs_config_volumes_const(NULL));
+	ck_assert_ptr_null(ohs_config_netpolicy_const(NULL));
+	ck_assert_ptr_null(ohs_config_policy_const(NULL));
+	ohs_config_free(cfg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_const_getters);
 	tcase_add_test(tc, test_null_args);
 	tcase_add_loop_test(tc, test_image_good, 0, (int)OHS_ARRAY_SIZE(good_images));
 	tcase_add_loop_test(tc, test_image_bad, 0, (int)OHS_ARRAY_SIZE(bad_images));

@@ -1824,6 +1824,56 @@ START_TEST(test_session_client_locality)
 }
 END_TEST
 
+/* ------------------------------------------------------------ API 1.1 */
+
+START_TEST(test_new_enum)
+{
+	ohs_policy *p = NULL;
+
+	ck_assert_ohs_ok(ohs_policy_new_enum(&p, OHS_PROFILE_HARDENED, OHS_MODE_WARN));
+	ck_assert_str_eq(ohs_policy_profile(p), "hardened");
+	ck_assert_str_eq(ohs_policy_mode(p), "warn");
+	ck_assert_str_eq(ohs_policy_default_user(p), "65534:65534");
+	ohs_policy_free(p);
+	p = NULL;
+	ck_assert_ohs_ok(ohs_policy_new_enum(&p, OHS_PROFILE_PERMISSIVE, OHS_MODE_ENFORCE));
+	ck_assert_str_eq(ohs_policy_profile(p), "permissive");
+	ck_assert_str_eq(ohs_policy_mode(p), "enforce");
+	ohs_policy_free(p);
+	p = (ohs_policy *)&p;
+	ck_assert_ohs_error(ohs_policy_new_enum(&p, (ohs_security_profile)3, OHS_MODE_WARN), OHS_EINVAL,
+		"ohs_policy_new_enum: profile 3 is not an ohs_security_profile (0 permissive, 1 default, 2 hardened)");
+	ck_assert_ptr_null(p);
+	ck_assert_ohs_error(ohs_policy_new_enum(&p, OHS_PROFILE_DEFAULT, (ohs_security_mode)-1), OHS_EINVAL,
+		"ohs_policy_new_enum: mode -1 is not an ohs_security_mode (0 enforce, 1 warn)");
+	ck_assert_ohs_error(ohs_policy_new_enum(NULL, OHS_PROFILE_DEFAULT, OHS_MODE_WARN), OHS_EINVAL,
+		"ohs_policy_new_enum: out is NULL");
+}
+END_TEST
+
+START_TEST(test_findings_profile_mode)
+{
+	ohs_policy *p = policy("hardened", "warn");
+	ohs_findings *f = NULL;
+	char *body = body_with("{\"HostConfig\":{\"Privileged\":true}}");
+
+	ck_assert_ohs_ok(ohs_policy_check(&f, p, body));
+	ck_assert_str_eq(ohs_findings_profile(f), "hardened");
+	ck_assert_str_eq(ohs_findings_mode(f), "warn");
+	ck_assert_ptr_null(ohs_findings_profile(NULL));
+	ck_assert_ptr_null(ohs_findings_mode(NULL));
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+	p = policy("permissive", "enforce");
+	ck_assert_ohs_ok(ohs_policy_check(&f, p, body));
+	ck_assert_str_eq(ohs_findings_profile(f), "permissive");
+	ck_assert_str_eq(ohs_findings_mode(f), "enforce");
+	ohs_findings_free(f);
+	ohs_policy_free(p);
+	free(body);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("policy");
@@ -1857,6 +1907,8 @@ int main(void)
 	tcase_add_loop_test(ta, test_fail_closed_bodies, 0, (int)OHS_ARRAY_SIZE(bad_bodies));
 	tcase_add_test(ta, test_null_args);
 	tcase_add_test(ta, test_findings_json);
+	tcase_add_test(ta, test_new_enum);
+	tcase_add_test(ta, test_findings_profile_mode);
 	suite_add_tcase(s, ta);
 
 	tcase_add_checked_fixture(th, scratch_setup, scratch_teardown);

@@ -382,6 +382,89 @@ START_TEST(test_refill_error)
 }
 END_TEST
 
+/* ------------------------------------------------------------ cancel handle (1.1) */
+
+typedef struct {
+	ohs_cancel *c;
+	long delay_ms;
+} trigger_arg;
+
+static void *trigger_thread(void *arg)
+{
+	trigger_arg *t = arg;
+
+	ohs__sleep_ms(t->delay_ms);
+	ohs_cancel_trigger(t->c);
+	return NULL;
+}
+
+START_TEST(test_cancel_handle)
+{
+	ohs_cancel *c = NULL;
+
+	ck_assert_ohs_error(ohs_cancel_new(NULL), OHS_EINVAL, "ohs_cancel_new: out is NULL");
+	ck_assert_ohs_error(ohs_cancel_trigger(NULL), OHS_EINVAL, "ohs_cancel_trigger: cancel handle is NULL");
+	ck_assert_ohs_error(ohs_cancel_reset(NULL), OHS_EINVAL, "ohs_cancel_reset: cancel handle is NULL");
+	ck_assert_int_eq(ohs_cancel_triggered(NULL), 0);
+	ohs_cancel_free(NULL);
+	ck_assert_ohs_ok(ohs_cancel_new(&c));
+	ck_assert_int_eq(ohs_cancel_triggered(c), 0);
+	ck_assert_ohs_ok(ohs_cancel_trigger(c));
+	ck_assert_ohs_ok(ohs_cancel_trigger(c)); /* idempotent */
+	ck_assert_int_eq(ohs_cancel_triggered(c), 1);
+	ck_assert_ohs_ok(ohs_cancel_reset(c));
+	ck_assert_int_eq(ohs_cancel_triggered(c), 0);
+	ohs_cancel_free(c);
+}
+END_TEST
+
+START_TEST(test_acquire_cancel_wakes_waiter)
+{
+	ohs_config *cfg = test_config(NULL);
+	ohs_pool *p = NULL;
+	ohs_session *s = (ohs_session *)&p;
+	ohs_cancel *c = NULL;
+	trigger_arg t;
+	pthread_t th;
+	long t0;
+
+	ck_assert_ohs_error(ohs_pool_acquire_cancel(NULL, p, 0, NULL), OHS_EINVAL,
+		"ohs_pool_acquire_cancel: out is NULL");
+	ck_assert_ohs_error(ohs_pool_acquire_cancel(&s, NULL, 0, NULL), OHS_EINVAL,
+		"ohs_pool_acquire_cancel: pool is NULL");
+	ck_assert_ptr_null(s);
+	ck_assert_ohs_error(ohs_pool_wait_cancel(NULL, 1, 0, NULL), OHS_EINVAL,
+		"ohs_pool_wait_cancel: pool is NULL");
+	ck_assert_ohs_ok(ohs_cancel_new(&c));
+	ck_assert_ohs_ok(ohs_pool_new(&p, cli, cfg, 1));
+	/* nothing is ready yet: both wait for ever until the trigger wakes them */
+	t.c = c;
+	t.delay_ms = 20;
+	t0 = ohs__now_ms();
+	ck_assert_int_eq(pthread_create(&th, NULL, trigger_thread, &t), 0);
+	ck_assert_ohs_error(ohs_pool_acquire_cancel(&s, p, -1, c), OHS_ECANCELED,
+		"ohs_pool_acquire_cancel: canceled");
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ohs_test_assert_within(ohs__now_ms() - t0, 10000, "a canceled acquire");
+	ck_assert_ptr_null(s);
+	/* a triggered handle stops the next call at once, even with a sandbox ready */
+	ck_assert_ohs_ok(ohs_pool_wait(p, 1, 120000));
+	ck_assert_ohs_error(ohs_pool_wait_cancel(p, 1, -1, c), OHS_ECANCELED, "ohs_pool_wait_cancel: canceled");
+	ck_assert_ohs_error(ohs_pool_acquire_cancel(&s, p, 0, c), OHS_ECANCELED,
+		"ohs_pool_acquire_cancel: canceled");
+	/* re-armed (or none at all), they behave as the calls without a handle */
+	ck_assert_ohs_ok(ohs_cancel_reset(c));
+	ck_assert_ohs_ok(ohs_pool_wait_cancel(p, 1, 120000, c));
+	ck_assert_ohs_ok(ohs_pool_acquire_cancel(&s, p, 0, c));
+	ck_assert(is_running(s));
+	ck_assert_ohs_ok(ohs_pool_release(p, s));
+	ohs_pool_free(p);
+	ohs_cancel_free(c);
+	ohs_config_free(cfg);
+	wait_ours(0, 10000);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pool");
@@ -397,6 +480,8 @@ int main(void)
 	tcase_add_test(tc, test_concurrent_acquire);
 	tcase_add_test(tc, test_free_with_outstanding_and_inflight);
 	tcase_add_test(tc, test_refill_error);
+	tcase_add_test(tc, test_cancel_handle);
+	tcase_add_test(tc, test_acquire_cancel_wakes_waiter);
 	suite_add_tcase(s, tc);
 	return ohs_test_run(s);
 }

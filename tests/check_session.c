@@ -2123,6 +2123,109 @@ START_TEST(test_reap_dry_run)
 }
 END_TEST
 
+/* ------------------------------------------------------------ API 1.1 */
+
+START_TEST(test_api11_getters)
+{
+	/* keep, the protocol of each published binding, stop in ms, the typed
+	 * list, reap under its module-verb name */
+	ohs_config *cfg = test_config();
+	ohs_netpolicy *np = ohs_config_netpolicy(cfg);
+	ohs_session *s, *o = NULL;
+	ohs_sessions *l = NULL;
+	char *id;
+	size_t i, n, tcp = 0, udp = 0, removed = 99, found = 0;
+	long t0;
+
+	ck_assert_ohs_error(ohs_session_keep(NULL), OHS_EINVAL, "ohs_session_keep: session is NULL");
+	ck_assert_ptr_null(ohs_session_port_protocol(NULL, 0));
+	ck_assert_ohs_error(ohs_session_stop_ms(NULL, 0), OHS_EINVAL, "ohs_session_stop_ms: session is NULL");
+	ck_assert_ohs_error(ohs_sessions_list(NULL, cli), OHS_EINVAL, "ohs_sessions_list: out is NULL");
+	ck_assert_ohs_error(ohs_sessions_list(&l, NULL), OHS_EINVAL, "ohs_sessions_list: client is NULL");
+	ck_assert_ptr_null(l);
+	ck_assert_uint_eq(ohs_sessions_count(NULL), 0);
+	ck_assert_ptr_null(ohs_sessions_id(NULL, 0));
+	ck_assert_int_eq(ohs_sessions_owner_alive(NULL, 0), -1);
+	ohs_sessions_free(NULL);
+
+	ck_assert_ohs_ok(ohs_netpolicy_set_binding_address(np, "127.0.0.1"));
+	ck_assert_ohs_ok(ohs_netpolicy_add_port(np, 8080, NULL, NULL, 0));
+	ck_assert_ohs_ok(ohs_netpolicy_add_port(np, 5353, "udp", NULL, 0));
+	s = new_session(cfg, NULL);
+	id = ohs__strdup(ohs_session_id(s));
+	ck_assert_int_eq(ohs_session_keep(s), 0);
+	ck_assert_ohs_ok(ohs_session_start(s));
+	n = ohs_session_port_count(s);
+	for (i = 0; i < n; i++) {
+		const char *proto = ohs_session_port_protocol(s, i);
+
+		ck_assert_ptr_nonnull(proto);
+		if (ohs_session_port_container(s, i) == 8080) {
+			ck_assert_str_eq(proto, "tcp");
+			tcp++;
+		} else {
+			ck_assert_int_eq(ohs_session_port_container(s, i), 5353);
+			ck_assert_str_eq(proto, "udp");
+			udp++;
+		}
+	}
+	ck_assert_uint_ge(tcp, 1);
+	ck_assert_uint_ge(udp, 1);
+	ck_assert_ptr_null(ohs_session_port_protocol(s, n));
+
+	ck_assert_ohs_ok(ohs_session_set_keep(s, 1));
+	ck_assert_int_eq(ohs_session_keep(s), 1);
+
+	/* the typed list holds it, as the JSON one does */
+	ck_assert_ohs_ok(ohs_sessions_list(&l, cli));
+	for (i = 0; i < ohs_sessions_count(l); i++) {
+		if (strcmp(ohs_sessions_id(l, i), id) != 0)
+			continue;
+		found++;
+		ck_assert_str_eq(ohs_sessions_name(l, i), ohs_session_name(s));
+		ck_assert_str_eq(ohs_sessions_session(l, i), ohs__session_sid(s));
+		ck_assert_str_eq(ohs_sessions_state(l, i), "running");
+		ck_assert_ptr_nonnull(ohs_sessions_image(l, i));
+		ck_assert_ptr_nonnull(ohs_sessions_host(l, i));
+		ck_assert_int_eq(ohs_sessions_owner_pid(l, i), (int64_t)getpid());
+		ck_assert_int_eq(ohs_sessions_owner_alive(l, i), 1);
+		ck_assert_int_eq(ohs_sessions_keep(l, i), 1);
+		ck_assert_int_gt(ohs_sessions_created(l, i), 1700000000);
+	}
+	ck_assert_uint_eq(found, 1);
+	n = ohs_sessions_count(l);
+	ck_assert_ptr_null(ohs_sessions_id(l, n));
+	ck_assert_ptr_null(ohs_sessions_state(l, n));
+	ck_assert_int_eq(ohs_sessions_keep(l, n), 0);
+	ck_assert_int_eq(ohs_sessions_owner_alive(l, n), -1);
+	ohs_sessions_free(l);
+
+	/* reopened: kept is read back from the engine */
+	ohs_session_free(s);
+	ck_assert_ohs_ok(ohs_session_open(&o, cli, id));
+	ck_assert_int_eq(ohs_session_keep(o), 1);
+
+	/* stop in milliseconds (rounded up to the engine's seconds) */
+	ck_assert_ohs_error(ohs_session_stop_ms(o, -1), OHS_EINVAL, "ohs_session_stop_ms: timeout_ms -1 must be >= 0");
+	t0 = ohs__now_ms();
+	ck_assert_ohs_ok(ohs_session_stop_ms(o, 1));
+	ohs_test_assert_within(ohs__now_ms() - t0, 11000, "a stop with a 1 ms grace");
+	ck_assert_uint_eq(ohs_session_port_count(o), 0);
+
+	/* the alias and the module-verb name do the same: a live owner's
+	 * sandbox is not reaped */
+	ck_assert_ohs_ok(ohs_reap_run(cli, OHS_REAP_DRY_RUN, &removed));
+	ck_assert(container_exists(id));
+	ck_assert_ohs_ok(ohs_session_set_keep(o, 0));
+	ck_assert_int_eq(ohs_session_keep(o), 0);
+	ohs_session_free(o);
+	ck_assert(!container_exists(id));
+	free(id);
+	ohs_config_free(cfg);
+	assert_clean();
+}
+END_TEST
+
 /* ------------------------------------------------------------ main */
 
 int main(void)
@@ -2155,6 +2258,7 @@ int main(void)
 	tcase_add_test(tc, test_lifecycle);
 	tcase_add_test(tc, test_free_removes);
 	tcase_add_test(tc, test_keep_open);
+	tcase_add_test(tc, test_api11_getters);
 	tcase_add_test(tc, test_mounts_and_user);
 	tcase_add_test(tc, test_policy_enforce_refuses);
 	tcase_add_test(tc, test_policy_hardened);

@@ -181,8 +181,8 @@ static int policy_gate(const ohs_config *cfg)
 
 	if (rc == OHS_EPOLICY) {
 		fprintf(stderr, "%s: the security policy (profile %s, mode %s) refuses this configuration:\n",
-			prog, ohs_policy_profile(ohs_config_policy((ohs_config *)cfg)),
-			ohs_policy_mode(ohs_config_policy((ohs_config *)cfg)));
+			prog, ohs_policy_profile(ohs_config_policy_const(cfg)),
+			ohs_policy_mode(ohs_config_policy_const(cfg)));
 		if (ohs_error_last() && !strncmp(ohs_error_last(), "floor", 5))
 			fprintf(stderr, "REFUSED %s\n", ohs_error_last()); /* the operator's floor */
 		print_findings(stderr, fs, 1);
@@ -347,8 +347,8 @@ static char *config_json_masked(const char *full)
 
 static void print_config_human(const ohs_config *cfg, int show_secrets)
 {
-	ohs_netpolicy *np = ohs_config_netpolicy((ohs_config *)cfg);
-	const ohs_volumes *vols = ohs_config_volumes((ohs_config *)cfg);
+	const ohs_netpolicy *np = ohs_config_netpolicy_const(cfg);
+	const ohs_volumes *vols = ohs_config_volumes_const(cfg);
 	size_t i, n;
 
 	printf("image:     %s\n", ohs_config_image(cfg));
@@ -410,8 +410,8 @@ static void print_config_human(const ohs_config *cfg, int show_secrets)
 
 		if (fs) {
 			printf("security:  profile %s, mode %s, %zu finding%s, %zu refused%s\n",
-				ohs_policy_profile(ohs_config_policy((ohs_config *)cfg)),
-				ohs_policy_mode(ohs_config_policy((ohs_config *)cfg)),
+				ohs_policy_profile(ohs_config_policy_const(cfg)),
+				ohs_policy_mode(ohs_config_policy_const(cfg)),
 				ohs_findings_count(fs), ohs_findings_count(fs) == 1 ? "" : "s",
 				ohs_findings_refused_count(fs),
 				rc == OHS_EPOLICY ? " (a session would be refused; see ohsandbox check)" : "");

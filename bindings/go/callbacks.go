@@ -20,6 +20,7 @@ type callbackState struct {
 	ctx      context.Context
 	output   func(stream int, data []byte) error
 	progress ProgressFunc
+	reap     ReapFunc
 
 	userErr  error       // the user function's error that stopped the call
 	ctxErr   error       // the context error that stopped the call
@@ -93,6 +94,18 @@ func ohsgoProgress(status, id *C.char, current, total C.int64_t, h C.uintptr_t) 
 	if st.progress != nil {
 		f = func() error {
 			return st.progress(C.GoString(status), C.GoString(id), int64(current), int64(total))
+		}
+	}
+	return st.stop(f)
+}
+
+//export ohsgoReap
+func ohsgoReap(kind, id, name, reason *C.char, h C.uintptr_t) C.int {
+	st := cgo.Handle(h).Value().(*callbackState)
+	var f func() error
+	if st.reap != nil {
+		f = func() error {
+			return st.reap(C.GoString(kind), C.GoString(id), C.GoString(name), C.GoString(reason))
 		}
 	}
 	return st.stop(f)

@@ -8,6 +8,7 @@ import "C"
 import (
 	"context"
 	"runtime"
+	"runtime/cgo"
 	"sync"
 	"time"
 )
@@ -165,8 +166,47 @@ func Reap(c *Client, all bool) (int, error) {
 		flags = C.OHS_REAP_ALL
 	}
 	var n C.size_t
-	err = ccall(func() C.int { return C.ohs_reap(p, flags, &n) })
+	err = ccall(func() C.int { return C.ohs_reap_run(p, flags, &n) })
 	return int(n), err
+}
+
+// ReapOptions are the options of ReapEach.
+type ReapOptions struct {
+	All    bool // every sandbox of this host, live owner or kept (OHS_REAP_ALL)
+	DryRun bool // decide as usual, remove nothing (OHS_REAP_DRY_RUN)
+}
+
+// ReapFunc receives each container or network before it is removed (with
+// DryRun: instead): kind "container" or "network", its id and name, and
+// why it goes.  Returning an error stops the reap.
+type ReapFunc func(kind, id, name, reason string) error
+
+// ReapEach is Reap that reports each container and network to fn (may be
+// nil); it returns the number of containers removed (that would be, with
+// DryRun).  An error from fn stops it and is returned.
+func ReapEach(c *Client, opts *ReapOptions, fn ReapFunc) (int, error) {
+	p, err := c.acquire()
+	if err != nil {
+		return 0, err
+	}
+	defer c.release()
+	var flags C.uint
+	if opts != nil && opts.All {
+		flags |= C.OHS_REAP_ALL
+	}
+	if opts != nil && opts.DryRun {
+		flags |= C.OHS_REAP_DRY_RUN
+	}
+	st := &callbackState{ctx: context.Background(), reap: fn}
+	h := cgo.NewHandle(st)
+	defer h.Delete()
+	var n C.size_t
+	err = ccall(func() C.int { return C.ohsgo_reap_each(p, flags, C.uintptr_t(h), &n) })
+	st.rethrow()
+	if err != nil {
+		return int(n), st.wrap(err, "reap")
+	}
+	return int(n), nil
 }
 
 // durationMS rounds d up to whole milliseconds (negative: 0).

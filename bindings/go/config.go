@@ -487,3 +487,134 @@ func (c *Config) ApplyPolicy() (string, []Finding, error) {
 	defer C.ohs_findings_free(f)
 	return takeString(out), findings(f), err
 }
+
+// OverrideCommand values (SANDBOX_OVERRIDE_COMMAND): who decides the
+// container's main process.
+const (
+	OverrideAuto  = "auto"  // a keep-alive only when the image's command would exit at once (default)
+	OverrideTrue  = "true"  // always a keep-alive (the ENTRYPOINT still runs)
+	OverrideFalse = "false" // always the image's (or the config's) own command
+)
+
+// OverrideCommand is SANDBOX_OVERRIDE_COMMAND: "auto", "true" or "false".
+func (c *Config) OverrideCommand() string {
+	if c == nil || c.p == nil {
+		return ""
+	}
+	v := C.GoString(C.ohs_override_command_name(C.ohs_config_override_command(c.p)))
+	runtime.KeepAlive(c)
+	return v
+}
+
+// SetOverrideCommand sets it from a name: "auto", "true" or "false" (also
+// "1"/"0", any case); anything else is ErrInvalid.
+func (c *Config) SetOverrideCommand(mode string) error {
+	if c == nil || c.p == nil {
+		return closedError("config")
+	}
+	cs, err := cstring("override command", mode)
+	if err != nil {
+		return err
+	}
+	defer cfree(cs)
+	var m C.ohs_override_command
+	err = ccall(func() C.int {
+		if rc := C.ohs_override_command_from_name(&m, cs); rc < 0 {
+			return rc
+		}
+		return C.ohs_config_set_override_command(c.p, m)
+	})
+	runtime.KeepAlive(c)
+	return err
+}
+
+// AddFloor adds the operator's floor f: the config keeps a copy, merged
+// with the floor it has (stricter of each key; a floor is never removed or
+// lowered).
+func (c *Config) AddFloor(f *Floor) error {
+	if c == nil || c.p == nil {
+		return closedError("config")
+	}
+	if f == nil || f.p == nil {
+		return closedError("floor")
+	}
+	err := ccall(func() C.int { return C.ohs_config_set_floor(c.p, f.p) })
+	runtime.KeepAlive(c)
+	runtime.KeepAlive(f)
+	return err
+}
+
+// Floor returns a copy of the config's floor, or nil when it has none.
+func (c *Config) Floor() (*Floor, error) {
+	if c == nil || c.p == nil {
+		return nil, closedError("config")
+	}
+	fp := C.ohs_config_floor(c.p)
+	if fp == nil {
+		return nil, nil
+	}
+	var out *C.ohs_floor
+	err := ccall(func() C.int { return C.ohs_floor_dup(&out, fp) })
+	runtime.KeepAlive(c)
+	if err != nil {
+		return nil, err
+	}
+	return newFloor(out), nil
+}
+
+// Origin is where setting (e.g. "image", "networks") came from ("" when
+// none is recorded).
+func (c *Config) Origin(setting string) string {
+	if c == nil || c.p == nil {
+		return ""
+	}
+	cs, err := cstring("setting", setting)
+	if err != nil {
+		return ""
+	}
+	defer cfree(cs)
+	v := C.GoString(C.ohs_config_origin(c.p, cs))
+	runtime.KeepAlive(c)
+	return v
+}
+
+// Origins maps every setting with a recorded origin to it.
+func (c *Config) Origins() map[string]string {
+	out := map[string]string{}
+	if c == nil || c.p == nil {
+		return out
+	}
+	n := int(C.ohs_config_origin_count(c.p))
+	for i := 0; i < n; i++ {
+		key := C.ohs_config_origin_setting(c.p, C.size_t(i))
+		out[C.GoString(key)] = C.GoString(C.ohs_config_origin(c.p, key))
+	}
+	runtime.KeepAlive(c)
+	return out
+}
+
+// ConfigFromEnvFloor is ConfigFromEnv with one more trusted floor added on
+// top of the system one (never in its place); a nil floor adds nothing.
+func ConfigFromEnvFloor(env []string, f *Floor) (*Config, error) {
+	if compatErr != nil {
+		return nil, compatErr
+	}
+	if f == nil {
+		return ConfigFromEnv(env)
+	}
+	if f.p == nil {
+		return nil, closedError("floor")
+	}
+	envp, err := cstrv("environment", envList(env), false)
+	if err != nil {
+		return nil, err
+	}
+	defer C.ohsgo_strv_free(envp)
+	var p *C.ohs_config
+	err = ccall(func() C.int { return C.ohs_env_load_floor(&p, envp, f.p) })
+	runtime.KeepAlive(f)
+	if err != nil {
+		return nil, err
+	}
+	return newConfig(p), nil
+}

@@ -25,6 +25,7 @@ const (
 	codeProtocol     = int(C.OHS_EPROTOCOL)
 	codeState        = int(C.OHS_ESTATE)
 	codeTLS          = int(C.OHS_ETLS)
+	codeCanceled     = int(C.OHS_ECANCELED)
 )
 
 // Error is a libohsandbox error: Code is the negative OHS_E* status, Message
@@ -81,6 +82,7 @@ var (
 	ErrProtocol     = sentinel(codeProtocol)     // malformed response from the engine
 	ErrState        = sentinel(codeState)        // sandbox in an unusable state, or handle closed
 	ErrTLS          = sentinel(codeTLS)          // TLS setup or handshake failed
+	ErrCanceled     = sentinel(codeCanceled)     // stopped by a cancel handle (a context's cancellation)
 )
 
 func invalidf(format string, args ...interface{}) error {

@@ -30,6 +30,23 @@ int ohsgo_session_create(ohs_session **out, ohs_client *client,
 	return ohs_session_create(out, client, cfg, h ? progress_tramp : NULL, (void *)h);
 }
 
+int ohsgo_session_create_main(ohs_session **out, ohs_client *client,
+	const ohs_config *cfg, const char *const *argv, uintptr_t h)
+{
+	return ohs_session_create_main(out, client, cfg, argv, h ? progress_tramp : NULL, (void *)h);
+}
+
+static int reap_tramp(const char *kind, const char *id, const char *name,
+	const char *reason, void *payload)
+{
+	return ohsgoReap((char *)kind, (char *)id, (char *)name, (char *)reason, (uintptr_t)payload);
+}
+
+int ohsgo_reap_each(ohs_client *client, unsigned flags, uintptr_t h, size_t *removed)
+{
+	return ohs_reap_each(client, flags, reap_tramp, (void *)h, removed);
+}
+
 int ohsgo_session_logs(ohs_session *s, int tail, uintptr_t h)
 {
 	return ohs_session_logs(s, tail, output_tramp, (void *)h);

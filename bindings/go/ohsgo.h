@@ -25,6 +25,13 @@ int ohsgo_exec_opts_set_output(ohs_exec_opts *o, uintptr_t h);
 int ohsgo_session_create(ohs_session **out, ohs_client *client,
 	const ohs_config *cfg, uintptr_t h);
 
+/* ohs_session_create_main with progress going to the Go handle `h` (0: none). */
+int ohsgo_session_create_main(ohs_session **out, ohs_client *client,
+	const ohs_config *cfg, const char *const *argv, uintptr_t h);
+
+/* ohs_reap_each reporting to the Go handle `h`. */
+int ohsgo_reap_each(ohs_client *client, unsigned flags, uintptr_t h, size_t *removed);
+
 /* ohs_session_logs with output going to the Go handle `h`. */
 int ohsgo_session_logs(ohs_session *s, int tail, uintptr_t h);
 

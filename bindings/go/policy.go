@@ -254,3 +254,29 @@ func findings(f *C.ohs_findings) []Finding {
 	}
 	return out
 }
+
+// Security profiles and modes as the library's enums.
+const (
+	ProfilePermissive = int(C.OHS_PROFILE_PERMISSIVE)
+	ProfileDefault    = int(C.OHS_PROFILE_DEFAULT)
+	ProfileHardened   = int(C.OHS_PROFILE_HARDENED)
+	ModeEnforce       = int(C.OHS_MODE_ENFORCE)
+	ModeWarn          = int(C.OHS_MODE_WARN)
+)
+
+// NewPolicyEnum is NewPolicy taking the enums (ProfileHardened, ModeWarn,
+// ...); a value out of range is ErrInvalid.
+func NewPolicyEnum(profile, mode int) (*Policy, error) {
+	if compatErr != nil {
+		return nil, compatErr
+	}
+	var p *C.ohs_policy
+	if err := ccall(func() C.int {
+		return C.ohs_policy_new_enum(&p, C.ohs_security_profile(profile), C.ohs_security_mode(mode))
+	}); err != nil {
+		return nil, err
+	}
+	pol := &Policy{p: p}
+	runtime.SetFinalizer(pol, (*Policy).Close)
+	return pol, nil
+}

@@ -20,9 +20,6 @@ type Pool struct {
 	client *Client
 }
 
-// poolStep bounds each wait in the library, so a context is noticed.
-const poolStep = 200 * time.Millisecond
-
 // NewPool starts keeping size sandboxes of cfg (copied) on c.  It returns at
 // once; background threads make the sandboxes (see Wait).
 func NewPool(c *Client, cfg *Config, size int) (*Pool, error) {
@@ -60,28 +57,50 @@ func (pool *Pool) rlock() (*C.ohs_pool, error) {
 	return pool.p, nil
 }
 
-// waitLoop calls f with bounded timeouts until it does not time out, ctx
-// ends, or its deadline passes.
-func waitLoop(ctx context.Context, what string, f func(ms C.long) error) error {
-	for {
-		if err := ctx.Err(); err != nil {
-			return ctxError(err, what)
+// waitCancel runs f, one library wait, once: its timeout is ctx's deadline
+// (-1: none), and a library cancel handle that a watcher goroutine triggers
+// when ctx ends wakes it at once (no polling).  A cancellation or a
+// deadline of ctx gives an error unwrapping to the context's error.
+func waitCancel(ctx context.Context, what string, f func(ms C.long, c *C.ohs_cancel) error) error {
+	if err := ctx.Err(); err != nil {
+		return ctxError(err, what)
+	}
+	ms := C.long(-1)
+	hasDeadline := false
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		if left <= 0 {
+			return ctxError(context.DeadlineExceeded, what)
 		}
-		step := poolStep
-		if dl, ok := ctx.Deadline(); ok {
-			left := time.Until(dl)
-			if left <= 0 {
-				return ctxError(context.DeadlineExceeded, what)
-			}
-			if left < step {
-				step = left
-			}
-		}
-		err := f(C.long(durationMS(step)))
-		if e, ok := err.(*Error); !ok || e.Code != codeTimeout {
+		ms, hasDeadline = C.long(durationMS(left)), true
+	}
+	var c *C.ohs_cancel
+	if ctx.Done() != nil {
+		if err := ccall(func() C.int { return C.ohs_cancel_new(&c) }); err != nil {
 			return err
 		}
+		defer C.ohs_cancel_free(c)
+		done, stopped := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(stopped)
+			select {
+			case <-ctx.Done():
+				C.ohs_cancel_trigger(c)
+			case <-done:
+			}
+		}()
+		defer func() { close(done); <-stopped }() // before the handle is freed
 	}
+	err := f(ms, c)
+	if e, ok := err.(*Error); ok {
+		switch {
+		case e.Code == codeCanceled && ctx.Err() != nil:
+			return ctxError(ctx.Err(), what)
+		case e.Code == codeTimeout && hasDeadline:
+			return ctxError(context.DeadlineExceeded, what)
+		}
+	}
+	return err
 }
 
 // Acquire hands over a started sandbox, waiting until one is ready or ctx
@@ -97,8 +116,8 @@ func (pool *Pool) Acquire(ctx context.Context) (*Session, error) {
 		return nil, err
 	}
 	var sp *C.ohs_session
-	err = waitLoop(ctx, "pool acquire", func(ms C.long) error {
-		return ccall(func() C.int { return C.ohs_pool_acquire(&sp, p, ms) })
+	err = waitCancel(ctx, "pool acquire", func(ms C.long, c *C.ohs_cancel) error {
+		return ccall(func() C.int { return C.ohs_pool_acquire_cancel(&sp, p, ms, c) })
 	})
 	if err != nil {
 		pool.client.release()
@@ -160,8 +179,8 @@ func (pool *Pool) Wait(ctx context.Context, count int) error {
 	if count < 0 {
 		return invalidf("pool wait: count %d must be >= 0", count)
 	}
-	return waitLoop(ctx, "pool wait", func(ms C.long) error {
-		return ccall(func() C.int { return C.ohs_pool_wait(p, C.size_t(count), ms) })
+	return waitCancel(ctx, "pool wait", func(ms C.long, c *C.ohs_cancel) error {
+		return ccall(func() C.int { return C.ohs_pool_wait_cancel(p, C.size_t(count), ms, c) })
 	})
 }
 

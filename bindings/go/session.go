@@ -7,7 +7,6 @@ import "C"
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/cgo"
@@ -114,7 +113,8 @@ type SessionInfo struct {
 	State      string `json:"state"`
 	Session    string `json:"session"`
 	OwnerPID   int    `json:"owner_pid"`
-	OwnerAlive bool   `json:"owner_alive"`
+	OwnerAlive bool   `json:"owner_alive"` // false also when it cannot be told (see OwnerKnown)
+	OwnerKnown bool   `json:"-"`           // whether OwnerAlive could be judged on this machine
 	Host       string `json:"host"`
 	Keep       bool   `json:"keep"`
 	Created    int64  `json:"created"`
@@ -127,13 +127,28 @@ func ListSessions(c *Client) ([]SessionInfo, error) {
 		return nil, err
 	}
 	defer c.release()
-	var out *C.char
-	if err := ccall(func() C.int { return C.ohs_session_list(&out, cp) }); err != nil {
+	var l *C.ohs_sessions
+	if err := ccall(func() C.int { return C.ohs_sessions_list(&l, cp) }); err != nil {
 		return nil, err
 	}
-	var list []SessionInfo
-	if err := json.Unmarshal([]byte(takeString(out)), &list); err != nil {
-		return nil, &Error{Code: codeProtocol, Message: "session list: " + err.Error()}
+	defer C.ohs_sessions_free(l)
+	list := make([]SessionInfo, int(C.ohs_sessions_count(l)))
+	for i := range list {
+		ci := C.size_t(i)
+		alive := int(C.ohs_sessions_owner_alive(l, ci))
+		list[i] = SessionInfo{
+			ID:         C.GoString(C.ohs_sessions_id(l, ci)),
+			Name:       C.GoString(C.ohs_sessions_name(l, ci)),
+			Image:      C.GoString(C.ohs_sessions_image(l, ci)),
+			State:      C.GoString(C.ohs_sessions_state(l, ci)),
+			Session:    C.GoString(C.ohs_sessions_session(l, ci)),
+			OwnerPID:   int(C.ohs_sessions_owner_pid(l, ci)),
+			OwnerAlive: alive == 1,
+			OwnerKnown: alive >= 0,
+			Host:       C.GoString(C.ohs_sessions_host(l, ci)),
+			Keep:       C.ohs_sessions_keep(l, ci) != 0,
+			Created:    int64(C.ohs_sessions_created(l, ci)),
+		}
 	}
 	return list, nil
 }
@@ -235,7 +250,7 @@ func (s *Session) Ports() []Port {
 		ci := C.size_t(i)
 		out[i] = Port{
 			ContainerPort: int(C.ohs_session_port_container(p, ci)),
-			Protocol:      "tcp",
+			Protocol:      C.GoString(C.ohs_session_port_protocol(p, ci)),
 			HostIP:        C.GoString(C.ohs_session_port_host_ip(p, ci)),
 			HostPort:      int(C.ohs_session_port_host(p, ci)),
 		}
@@ -252,11 +267,11 @@ func (s *Session) Start(ctx context.Context) error {
 	return s.do(func(p *C.ohs_session) C.int { return C.ohs_session_start(p) })
 }
 
-// Stop stops the container (SIGTERM, then SIGKILL after timeout, rounded
-// up to whole seconds).
+// Stop stops the container (SIGTERM, then SIGKILL after timeout; the
+// engine rounds it up to whole seconds).
 func (s *Session) Stop(timeout time.Duration) error {
-	secs := C.int((durationMS(timeout) + 999) / 1000)
-	return s.do(func(p *C.ohs_session) C.int { return C.ohs_session_stop(p, secs) })
+	ms := C.long(durationMS(timeout))
+	return s.do(func(p *C.ohs_session) C.int { return C.ohs_session_stop_ms(p, ms) })
 }
 
 // Pause freezes the container's processes.
@@ -280,6 +295,17 @@ func (s *Session) Remove() error {
 // Close.
 func (s *Session) SetKeep(keep bool) error {
 	return s.do(func(p *C.ohs_session) C.int { return C.ohs_session_set_keep(p, boolInt(keep)) })
+}
+
+// Keep reports whether the session is kept (SetKeep, or a kept sandbox
+// reopened with OpenSession); false once closed.
+func (s *Session) Keep() bool {
+	p, err := s.lock()
+	if err != nil {
+		return false
+	}
+	defer s.mu.Unlock()
+	return C.ohs_session_keep(p) == 1
 }
 
 // WaitHTTP waits until GET http://HOST_IP:HOST_PORT<path> on the published
@@ -328,6 +354,39 @@ func (s *Session) Upload(ctx context.Context, localPath, destDir string) error {
 	}
 	defer cfree(cd)
 	return s.do(func(p *C.ohs_session) C.int { return C.ohs_session_upload(p, cl, cd) })
+}
+
+// DownloadOptions are the options of DownloadEx.
+type DownloadOptions struct {
+	// Symlinks keeps relative symlinks whose target stays inside destDir
+	// (OHS_DOWNLOAD_SYMLINKS); without it every symlink is skipped.
+	Symlinks bool
+}
+
+// DownloadEx is Download with options; it returns the number of archive
+// members that were not written (device nodes, FIFOs, sockets, symlinks
+// not kept, other special members).
+func (s *Session) DownloadEx(ctx context.Context, src, destDir string, opts *DownloadOptions) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, ctxError(err, "download")
+	}
+	var flags C.uint
+	if opts != nil && opts.Symlinks {
+		flags |= C.OHS_DOWNLOAD_SYMLINKS
+	}
+	cs, err := cstring("container path", src)
+	if err != nil {
+		return 0, err
+	}
+	defer cfree(cs)
+	cd, err := cstring("destination directory", destDir)
+	if err != nil {
+		return 0, err
+	}
+	defer cfree(cd)
+	var n C.size_t
+	err = s.do(func(p *C.ohs_session) C.int { return C.ohs_session_download_ex(p, cs, cd, flags, &n) })
+	return int(n), err
 }
 
 // Download copies container path src into local directory destDir.  ctx is
@@ -592,4 +651,52 @@ func execResult(r *C.ohs_exec_result) *ExecResult {
 	res.Truncated = C.ohs_exec_result_truncated(r) != 0
 	res.TimedOut = C.ohs_exec_result_timed_out(r) != 0
 	return res
+}
+
+// CreateMainSession creates (but does not start) a sandbox whose main
+// process is argv, as `docker run IMAGE ARGV` does (the image's ENTRYPOINT
+// still applies, SANDBOX_OVERRIDE_COMMAND does not); run it with RunMain.
+// progress (may be nil) receives image pull progress.
+func (c *Client) CreateMainSession(ctx context.Context, cfg *Config, argv []string, progress ProgressFunc) (*Session, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, ctxError(err, "create main session")
+	}
+	if cfg == nil || cfg.p == nil {
+		return nil, invalidf("create main session: config is nil or closed")
+	}
+	cargv, err := cstrv("argv", argv, false)
+	if err != nil {
+		return nil, err
+	}
+	defer C.ohsgo_strv_free(cargv)
+	cp, err := c.acquire()
+	if err != nil {
+		return nil, err
+	}
+	st := &callbackState{ctx: ctx, progress: progress}
+	h := cgo.NewHandle(st)
+	defer h.Delete()
+	var p *C.ohs_session
+	err = ccall(func() C.int { return C.ohsgo_session_create_main(&p, cp, cfg.p, cargv, C.uintptr_t(h)) })
+	runtime.KeepAlive(cfg)
+	st.rethrow()
+	if err != nil {
+		c.release()
+		return nil, st.wrap(err, "create main session")
+	}
+	s := &Session{p: p, client: c}
+	runtime.SetFinalizer(s, (*Session).Close)
+	return s, nil
+}
+
+// RunMain starts a sandbox made by CreateMainSession, delivers its main
+// process's output (opts.Output, opts.OutputCap) and waits for it to exit:
+// the result's exit code is the main process's.  opts.Timeout (and ctx's
+// deadline) kills the container (TimedOut, exit code 137).  Env, Workdir,
+// User and Tty are refused (set them on the config).  The sandbox is not
+// removed (Remove or Close).
+func (s *Session) RunMain(ctx context.Context, opts *ExecOptions) (*ExecResult, error) {
+	return s.exec(ctx, "run main process", opts, func(p *C.ohs_session, out **C.ohs_exec_result, o *C.ohs_exec_opts) C.int {
+		return C.ohs_session_run_main(out, p, o)
+	})
 }

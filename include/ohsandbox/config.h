@@ -174,6 +174,17 @@ OHS_EXTERN(int) ohs_config_create_body(char **out, const ohs_config *cfg);
  */
 OHS_EXTERN(int) ohs_config_to_json(char **out, const ohs_config *cfg);
 
+/* ------------------------------------------------------------ API 1.1 additions */
+
+/**
+ * Read-only views of the config's volumes, network policy and security
+ * policy, for a const config (borrowed, as ohs_config_volumes() and the
+ * others; NULL for NULL).
+ */
+OHS_EXTERN(const ohs_volumes *) ohs_config_volumes_const(const ohs_config *cfg);
+OHS_EXTERN(const ohs_netpolicy *) ohs_config_netpolicy_const(const ohs_config *cfg);
+OHS_EXTERN(const ohs_policy *) ohs_config_policy_const(const ohs_config *cfg);
+
 OHS_END_DECL
 
 #endif

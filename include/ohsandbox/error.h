@@ -28,7 +28,8 @@ typedef enum {
 	OHS_EIO = -12,           /* local I/O failed (files, archives) */
 	OHS_EPROTOCOL = -13,     /* malformed response from the engine */
 	OHS_ESTATE = -14,        /* sandbox in an unusable state (exited, died) */
-	OHS_ETLS = -15           /* TLS setup or handshake failed */
+	OHS_ETLS = -15,          /* TLS setup or handshake failed */
+	OHS_ECANCELED = -16      /* stopped by an ohs_cancel handle (since 1.1) */
 } ohs_error_code;
 
 /** Static description of a status code; never NULL. */

@@ -155,6 +155,19 @@ OHS_EXTERN(int) ohs_findings_fixed(const ohs_findings *f, size_t i);
  */
 OHS_EXTERN(int) ohs_findings_to_json(char **out, const ohs_findings *f);
 
+/* ------------------------------------------------------------ API 1.1 additions */
+
+/**
+ * ohs_policy_new() taking the enums: OHS_EINVAL for a value out of range
+ * (message naming it and the accepted values).
+ */
+OHS_EXTERN(int) ohs_policy_new_enum(ohs_policy **out, ohs_security_profile profile,
+	ohs_security_mode mode);
+
+/** Name of the profile / mode the findings were made under; NULL for NULL. */
+OHS_EXTERN(const char *) ohs_findings_profile(const ohs_findings *f);
+OHS_EXTERN(const char *) ohs_findings_mode(const ohs_findings *f);
+
 OHS_END_DECL
 
 #endif

@@ -65,6 +65,16 @@ OHS_EXTERN(int) ohs_pool_wait(ohs_pool *pool, size_t count, long timeout_ms);
  */
 OHS_EXTERN(void) ohs_pool_free(ohs_pool *pool);
 
+/**
+ * ohs_pool_acquire() and ohs_pool_wait() that also stop, with
+ * OHS_ECANCELED, as soon as `cancel` (may be NULL) is triggered from another
+ * thread, or at once when it already is (since 1.1).
+ */
+OHS_EXTERN(int) ohs_pool_acquire_cancel(ohs_session **out, ohs_pool *pool, long timeout_ms,
+	ohs_cancel *cancel);
+OHS_EXTERN(int) ohs_pool_wait_cancel(ohs_pool *pool, size_t count, long timeout_ms,
+	ohs_cancel *cancel);
+
 OHS_END_DECL
 
 #endif

@@ -225,9 +225,53 @@ OHS_EXTERN(int) ohs_reap_each(ohs_client *client, unsigned flags, ohs_reap_cb cb
 /**
  * This library's sandboxes on the engine as a JSON array of objects
  * {id, name, image, state, session, owner_pid, owner_alive, host, keep, created}.
- * Free with ohs_free().
+ * Free with ohs_free().  ohs_sessions_list() gives the same as typed getters.
  */
 OHS_EXTERN(int) ohs_session_list(char **json_out, ohs_client *client);
+
+/* ------------------------------------------------------------ API 1.1 additions */
+
+/** 1 when the session is kept (ohs_session_set_keep(), or opened kept), else 0. */
+OHS_EXTERN(int) ohs_session_keep(const ohs_session *s);
+
+/** Protocol of published binding `i`: "tcp", "udp" or "sctp"; NULL out of range. */
+OHS_EXTERN(const char *) ohs_session_port_protocol(const ohs_session *s, size_t i);
+
+/**
+ * ohs_session_stop() with the grace period in milliseconds; the engine
+ * counts whole seconds, so it is rounded up.
+ */
+OHS_EXTERN(int) ohs_session_stop_ms(ohs_session *s, long timeout_ms);
+
+/** ohs_reap() under a module-verb name; ohs_reap() stays as its alias. */
+OHS_EXTERN(int) ohs_reap_run(ohs_client *client, unsigned flags, size_t *removed);
+
+/*
+ * A typed list of this library's sandboxes (the objects of ohs_session_list()):
+ * ohs_sessions_list() fills it, the getters read item i (< count), every
+ * string borrowed until ohs_sessions_free().
+ */
+typedef struct ohs_sessions ohs_sessions;
+
+OHS_EXTERN(int) ohs_sessions_list(ohs_sessions **out, ohs_client *client);
+OHS_EXTERN(void) ohs_sessions_free(ohs_sessions *l);
+OHS_EXTERN(size_t) ohs_sessions_count(const ohs_sessions *l);
+OHS_EXTERN(const char *) ohs_sessions_id(const ohs_sessions *l, size_t i);
+OHS_EXTERN(const char *) ohs_sessions_name(const ohs_sessions *l, size_t i);
+OHS_EXTERN(const char *) ohs_sessions_image(const ohs_sessions *l, size_t i);
+/** Engine state: "created", "running", "exited", "paused", ... */
+OHS_EXTERN(const char *) ohs_sessions_state(const ohs_sessions *l, size_t i);
+/** The session id (label org.ohsandbox.session). */
+OHS_EXTERN(const char *) ohs_sessions_session(const ohs_sessions *l, size_t i);
+OHS_EXTERN(const char *) ohs_sessions_host(const ohs_sessions *l, size_t i);
+/** Owner process id from the labels (0 unknown). */
+OHS_EXTERN(int64_t) ohs_sessions_owner_pid(const ohs_sessions *l, size_t i);
+/** 1 owner alive, 0 owner certainly gone, -1 cannot tell (other machine, ...). */
+OHS_EXTERN(int) ohs_sessions_owner_alive(const ohs_sessions *l, size_t i);
+/** 1 kept, else 0. */
+OHS_EXTERN(int) ohs_sessions_keep(const ohs_sessions *l, size_t i);
+/** Creation time, seconds since the epoch. */
+OHS_EXTERN(int64_t) ohs_sessions_created(const ohs_sessions *l, size_t i);
 
 OHS_END_DECL
 

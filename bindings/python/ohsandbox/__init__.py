@@ -16,22 +16,24 @@ from . import _lib
 from .errors import (OhsError, InvalidConfig, OutOfMemory, NotFound, Conflict,
                      PermissionDenied, EngineError, EngineUnreachable, Timeout,
                      PolicyRefused, NotSupported, OhsIOError, ProtocolError,
-                     SandboxStateError, TLSError)
+                     SandboxStateError, TLSError, Canceled)
 from .config import Mount, Port, Limits, Volumes, NetPolicy, Config
 from .client import Client
-from .session import ExecResult, SessionPort, Session, Shell, reap, list_sessions
+from .session import ExecResult, SessionPort, Session, Shell, reap, reap_each, list_sessions
 from .policy import Finding, Findings, Policy
 from .pool import Pool
+from .cancel import Cancel
+from .floor import Floor
 
 __version__ = "0.2.0"
 
 __all__ = [
     "OhsError", "InvalidConfig", "OutOfMemory", "NotFound", "Conflict", "PermissionDenied",
     "EngineError", "EngineUnreachable", "Timeout", "PolicyRefused", "NotSupported",
-    "OhsIOError", "ProtocolError", "SandboxStateError", "TLSError",
+    "OhsIOError", "ProtocolError", "SandboxStateError", "TLSError", "Canceled",
     "Mount", "Port", "Limits", "Volumes", "NetPolicy", "Config",
-    "Client", "ExecResult", "SessionPort", "Session", "Shell", "reap", "list_sessions",
-    "Finding", "Findings", "Policy", "Pool",
+    "Client", "ExecResult", "SessionPort", "Session", "Shell", "reap", "reap_each",
+    "list_sessions", "Finding", "Findings", "Policy", "Pool", "Cancel", "Floor",
     "library_version", "library_version_number", "library_path", "strerror", "env_get",
 ]
 

@@ -72,6 +72,14 @@ class ohs_floor(_Opaque):
     pass
 
 
+class ohs_cancel(_Opaque):
+    pass
+
+
+class ohs_sessions(_Opaque):
+    pass
+
+
 P = ctypes.POINTER
 VOLUMES = P(ohs_volumes)
 NETPOLICY = P(ohs_netpolicy)
@@ -85,6 +93,8 @@ POOL = P(ohs_pool)
 POLICY = P(ohs_policy)
 FINDINGS = P(ohs_findings)
 FLOOR = P(ohs_floor)
+CANCEL = P(ohs_cancel)
+SESSIONS = P(ohs_sessions)
 
 c_int = ctypes.c_int
 c_uint = ctypes.c_uint
@@ -334,6 +344,37 @@ FUNCTIONS = {
     "ohs_session_create_main": (STATUS, [P(SESSION), CLIENT, CONFIG, STRV, PROGRESS_CB, c_void_p]),
     "ohs_session_run_main": (STATUS, [P(EXEC_RESULT), SESSION, EXEC_OPTS]),
     "ohs_session_download_ex": (STATUS, [SESSION, c_char_p, c_char_p, c_uint, P(c_size_t)]),
+    # added in 0.3.0 (API 1.1, still OHSANDBOX_1.1)
+    "ohs_cancel_new": (STATUS, [P(CANCEL)]),
+    "ohs_cancel_trigger": (STATUS, [CANCEL]),
+    "ohs_cancel_triggered": (c_int, [CANCEL]),
+    "ohs_cancel_reset": (STATUS, [CANCEL]),
+    "ohs_cancel_free": (None, [CANCEL]),
+    "ohs_pool_acquire_cancel": (STATUS, [P(SESSION), POOL, c_long, CANCEL]),
+    "ohs_pool_wait_cancel": (STATUS, [POOL, c_size_t, c_long, CANCEL]),
+    "ohs_session_keep": (STATUS, [SESSION]),
+    "ohs_session_port_protocol": (c_char_p, [SESSION, c_size_t]),
+    "ohs_session_stop_ms": (STATUS, [SESSION, c_long]),
+    "ohs_reap_run": (STATUS, [CLIENT, c_uint, P(c_size_t)]),
+    "ohs_sessions_list": (STATUS, [P(SESSIONS), CLIENT]),
+    "ohs_sessions_free": (None, [SESSIONS]),
+    "ohs_sessions_count": (c_size_t, [SESSIONS]),
+    "ohs_sessions_id": (c_char_p, [SESSIONS, c_size_t]),
+    "ohs_sessions_name": (c_char_p, [SESSIONS, c_size_t]),
+    "ohs_sessions_image": (c_char_p, [SESSIONS, c_size_t]),
+    "ohs_sessions_state": (c_char_p, [SESSIONS, c_size_t]),
+    "ohs_sessions_session": (c_char_p, [SESSIONS, c_size_t]),
+    "ohs_sessions_host": (c_char_p, [SESSIONS, c_size_t]),
+    "ohs_sessions_owner_pid": (c_int64, [SESSIONS, c_size_t]),
+    "ohs_sessions_owner_alive": (c_int, [SESSIONS, c_size_t]),
+    "ohs_sessions_keep": (c_int, [SESSIONS, c_size_t]),
+    "ohs_sessions_created": (c_int64, [SESSIONS, c_size_t]),
+    "ohs_policy_new_enum": (STATUS, [P(POLICY), c_int, c_int]),
+    "ohs_findings_profile": (c_char_p, [FINDINGS]),
+    "ohs_findings_mode": (c_char_p, [FINDINGS]),
+    "ohs_config_volumes_const": (VOLUMES, [CONFIG]),
+    "ohs_config_netpolicy_const": (NETPOLICY, [CONFIG]),
+    "ohs_config_policy_const": (POLICY, [CONFIG]),
 }
 
 SONAME = "libohsandbox.so.0"

@@ -224,11 +224,15 @@ class Config(Handle):
         self._init_handle(out)
 
     @classmethod
-    def from_env(cls, env=None):
-        """Build a config from a mapping of environment variables (None: os.environ)."""
+    def from_env(cls, env=None, floor=None):
+        """Build a config from a mapping of environment variables (None:
+        os.environ).  `floor` (a Floor) is added on top of the system floor."""
         arr = _lib.envp(env)
         out = _lib.CONFIG()
-        C.ohs_env_load(ctypes.byref(out), arr)
+        if floor is None:
+            C.ohs_env_load(ctypes.byref(out), arr)
+        else:
+            C.ohs_env_load_floor(ctypes.byref(out), arr, floor._handle())
         return cls._wrap(out)
 
     def copy(self):
@@ -276,6 +280,51 @@ class Config(Handle):
     @property
     def init(self):
         return C.ohs_config_init(self._handle()) > 0
+
+    @property
+    def override_command(self):
+        """SANDBOX_OVERRIDE_COMMAND: "auto", "true" or "false"."""
+        return dec(C.ohs_override_command_name(C.ohs_config_override_command(self._handle())))
+
+    @override_command.setter
+    def override_command(self, value):
+        """"auto"/"true"/"false" (also "1"/"0", any case), a bool, or the C enum value."""
+        if value is True or value is False:
+            value = "true" if value else "false"
+        if isinstance(value, int):
+            mode = value
+        else:
+            v = ctypes.c_int()
+            C.ohs_override_command_from_name(ctypes.byref(v), enc(value, "override_command"))
+            mode = v.value
+        C.ohs_config_set_override_command(self._handle(), int(mode))
+
+    # -- the operator's floor and provenance
+    @property
+    def floor(self):
+        """A copy of the config's floor (a Floor), or None when it has none."""
+        from .floor import Floor
+        ptr = C.ohs_config_floor(self._handle())
+        return Floor._copy_of(ptr) if ptr else None
+
+    def add_floor(self, floor):
+        """Add the operator's floor `floor` (a Floor; the config keeps a copy,
+        merged with the one it has: a floor is never removed or lowered)."""
+        C.ohs_config_set_floor(self._handle(), floor._handle())
+
+    @property
+    def origins(self):
+        """{setting: where it came from} for every setting with a recorded origin."""
+        h = self._handle()
+        out = {}
+        for i in range(C.ohs_config_origin_count(h)):
+            key = C.ohs_config_origin_setting(h, i)
+            out[dec(key)] = dec(C.ohs_config_origin(h, key))
+        return out
+
+    def origin(self, setting):
+        """Where `setting` (e.g. "image", "SANDBOX_VOLUMES") came from, or None."""
+        return dec(C.ohs_config_origin(self._handle(), enc(setting, "setting")))
 
     @init.setter
     def init(self, enabled):

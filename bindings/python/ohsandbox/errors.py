@@ -16,6 +16,7 @@ EIO = -12
 EPROTOCOL = -13
 ESTATE = -14
 ETLS = -15
+ECANCELED = -16
 
 CODE_NAMES = {
     ERROR: "OHS_ERROR", EINVAL: "OHS_EINVAL", ENOMEM: "OHS_ENOMEM",
@@ -23,6 +24,7 @@ CODE_NAMES = {
     EENGINE: "OHS_EENGINE", EUNREACHABLE: "OHS_EUNREACHABLE", ETIMEOUT: "OHS_ETIMEOUT",
     EPOLICY: "OHS_EPOLICY", ENOTSUPPORTED: "OHS_ENOTSUPPORTED", EIO: "OHS_EIO",
     EPROTOCOL: "OHS_EPROTOCOL", ESTATE: "OHS_ESTATE", ETLS: "OHS_ETLS",
+    ECANCELED: "OHS_ECANCELED",
 }
 
 
@@ -127,10 +129,15 @@ class TLSError(OhsError):
     code = ETLS
 
 
+class Canceled(OhsError):
+    """OHS_ECANCELED: stopped by a Cancel handle (Cancel.trigger())."""
+    code = ECANCELED
+
+
 _BY_CODE = {cls.code: cls for cls in (
     InvalidConfig, OutOfMemory, NotFound, Conflict, PermissionDenied, EngineError,
     EngineUnreachable, Timeout, PolicyRefused, NotSupported, OhsIOError, ProtocolError,
-    SandboxStateError, TLSError)}
+    SandboxStateError, TLSError, Canceled)}
 
 
 def from_code(code, message, http_status=0):

@@ -9,10 +9,14 @@ from .errors import PolicyRefused
 from ._handle import Handle
 from ._lib import C, dec, enc
 
-__all__ = ["Finding", "Findings", "Policy", "PROFILES", "MODES"]
+__all__ = ["Finding", "Findings", "Policy", "PROFILES", "MODES", "PROFILE_PERMISSIVE",
+           "PROFILE_DEFAULT", "PROFILE_HARDENED", "MODE_ENFORCE", "MODE_WARN"]
 
 PROFILES = ("permissive", "default", "hardened")
 MODES = ("enforce", "warn")
+# the C enums ohs_security_profile and ohs_security_mode
+PROFILE_PERMISSIVE, PROFILE_DEFAULT, PROFILE_HARDENED = 0, 1, 2
+MODE_ENFORCE, MODE_WARN = 0, 1
 
 Finding = namedtuple("Finding", "id severity field value message remediation refused fixed")
 Finding.__doc__ = """One policy finding: stable id ("5.4", "ohs-home-writable"),
@@ -56,12 +60,11 @@ class Findings(list):
                 dec(C.ohs_findings_message(ptr, i)), dec(C.ohs_findings_remediation(ptr, i)),
                 bool(C.ohs_findings_refused(ptr, i)), bool(C.ohs_findings_fixed(ptr, i))))
         items.refused_count = C.ohs_findings_refused_count(ptr)
+        items.profile = dec(C.ohs_findings_profile(ptr))
+        items.mode = dec(C.ohs_findings_mode(ptr))
         out = ctypes.c_void_p()
         C.ohs_findings_to_json(ctypes.byref(out), ptr)
         items.json = _lib.take_string(out)
-        d = json.loads(items.json)
-        items.profile = d.get("profile")
-        items.mode = d.get("mode")
         return items
 
 
@@ -76,13 +79,24 @@ def _body(body):
 
 class Policy(Handle):
     """A security policy: profile "permissive", "default" or "hardened"
-    (None: "default"), mode "enforce" or "warn" (None: "enforce")."""
+    (None: "default"), mode "enforce" or "warn" (None: "enforce").  The
+    profile and mode may also be given as the C enum values (ints:
+    PROFILE_* and MODE_*)."""
 
     _free_fn = C.ohs_policy_free
 
     def __init__(self, profile=None, mode=None):
         out = _lib.POLICY()
-        C.ohs_policy_new(ctypes.byref(out), enc(profile, "profile"), enc(mode, "mode"))
+        if isinstance(profile, int) or isinstance(mode, int):
+            p = PROFILE_DEFAULT if profile is None else profile
+            m = MODE_ENFORCE if mode is None else mode
+            if not isinstance(p, int):
+                p = profile_from_name(p)
+            if not isinstance(m, int):
+                m = mode_from_name(m)
+            C.ohs_policy_new_enum(ctypes.byref(out), int(p), int(m))
+        else:
+            C.ohs_policy_new(ctypes.byref(out), enc(profile, "profile"), enc(mode, "mode"))
         self._init_handle(out)
 
     def copy(self):

@@ -38,12 +38,14 @@ class Pool(Handle):
         self.client = client
         client._pools.add(self)
 
-    def acquire(self, timeout=None):
+    def acquire(self, timeout=None, cancel=None):
         """A started Session (the caller's).  timeout in seconds: None waits
-        for ever, 0 does not wait; Timeout when none became ready."""
+        for ever, 0 does not wait; Timeout when none became ready.  A Cancel
+        handle `cancel` stops the wait (Canceled) when triggered."""
         from .session import Session
         out = _lib.SESSION()
-        C.ohs_pool_acquire(ctypes.byref(out), self._handle(), _ms(timeout))
+        C.ohs_pool_acquire_cancel(ctypes.byref(out), self._handle(), _ms(timeout),
+                                  cancel._handle() if cancel is not None else None)
         return Session._from_ptr(out, self.client)
 
     def release(self, session):
@@ -60,11 +62,13 @@ class Pool(Handle):
     def size(self):
         return C.ohs_pool_size(self._handle())
 
-    def wait(self, count=None, timeout=None):
-        """Wait until `count` (default: size) sandboxes are ready."""
+    def wait(self, count=None, timeout=None, cancel=None):
+        """Wait until `count` (default: size) sandboxes are ready; `cancel`
+        as for acquire()."""
         if count is None:
             count = self.size
-        C.ohs_pool_wait(self._handle(), int(count), _ms(timeout))
+        C.ohs_pool_wait_cancel(self._handle(), int(count), _ms(timeout),
+                               cancel._handle() if cancel is not None else None)
 
     def close(self):
         client = getattr(self, "client", None)

@@ -1,7 +1,6 @@
 """Sandbox sessions (ohs_session): create, start, exec, files, logs, reap."""
 
 import ctypes
-import json
 import os
 import weakref
 from collections import namedtuple
@@ -11,9 +10,17 @@ from .errors import OhsError
 from ._handle import Handle
 from ._lib import C, dec, enc
 
-__all__ = ["ExecResult", "SessionPort", "Session", "Shell", "reap", "list_sessions"]
+__all__ = ["ExecResult", "SessionPort", "Session", "Shell", "reap", "reap_each", "list_sessions",
+           "DOWNLOAD_SYMLINKS", "REAP_ALL", "REAP_DRY_RUN"]
 
-SessionPort = namedtuple("SessionPort", "container_port host_ip host_port")
+# protocol ("tcp", "udp", "sctp") is last, so that code unpacking the first
+# three fields by position keeps working
+SessionPort = namedtuple("SessionPort", "container_port host_ip host_port protocol",
+                         defaults=("tcp",))
+
+DOWNLOAD_SYMLINKS = 1   # OHS_DOWNLOAD_SYMLINKS
+REAP_ALL = 1            # OHS_REAP_ALL
+REAP_DRY_RUN = 2        # OHS_REAP_DRY_RUN
 
 
 class ExecResult(namedtuple("ExecResult", "stdout stderr exit_code truncated timed_out")):
@@ -106,7 +113,6 @@ class Session(Handle):
         # the finalizer keeps the client alive until the session is freed
         obj._init_handle(ptr, keepalive=(client,))
         obj.client = client
-        obj._keep = False
         obj._shells = weakref.WeakSet()
         client._sessions.add(obj)
         return obj
@@ -124,6 +130,21 @@ class Session(Handle):
             cb = _Callback(_lib.PROGRESS_CB, progress, _progress_args)
             cb.run(lambda: C.ohs_session_create(ctypes.byref(out), client._handle(),
                                                 config._handle(), cb.cfunc, None))
+        return cls._from_ptr(out, client)
+
+    @classmethod
+    def create_main(cls, client, config, argv, progress=None):
+        """Create (not start) a sandbox whose main process is `argv`, as
+        ``docker run IMAGE ARGV`` does; run it with run_main()."""
+        out = _lib.SESSION()
+        arr = _lib.strv(list(argv), "argv")
+        if progress is None:
+            C.ohs_session_create_main(ctypes.byref(out), client._handle(), config._handle(), arr,
+                                      _null_progress(), None)
+        else:
+            cb = _Callback(_lib.PROGRESS_CB, progress, _progress_args)
+            cb.run(lambda: C.ohs_session_create_main(ctypes.byref(out), client._handle(),
+                                                     config._handle(), arr, cb.cfunc, None))
         return cls._from_ptr(out, client)
 
     @classmethod
@@ -161,7 +182,7 @@ class Session(Handle):
         """Published ports read back after start(), as SessionPort tuples."""
         h = self._handle()
         return [SessionPort(C.ohs_session_port_container(h, i), dec(C.ohs_session_port_host_ip(h, i)),
-                            C.ohs_session_port_host(h, i))
+                            C.ohs_session_port_host(h, i), dec(C.ohs_session_port_protocol(h, i)))
                 for i in range(C.ohs_session_port_count(h))]
 
     # -- lifecycle
@@ -170,8 +191,9 @@ class Session(Handle):
         return self
 
     def stop(self, timeout=10):
-        """SIGTERM, then SIGKILL after `timeout` seconds."""
-        C.ohs_session_stop(self._handle(), int(timeout))
+        """SIGTERM, then SIGKILL after `timeout` seconds (a float; the engine
+        rounds up to whole seconds)."""
+        C.ohs_session_stop_ms(self._handle(), max(0, int(round(timeout * 1000))))
 
     def pause(self):
         C.ohs_session_pause(self._handle())
@@ -185,13 +207,13 @@ class Session(Handle):
 
     @property
     def keep(self):
-        """Whether the sandbox is exempt from reap() and kept on close()."""
-        return self._keep
+        """Whether the sandbox is exempt from reap() and kept on close()
+        (read from the library: a reopened kept sandbox is kept)."""
+        return C.ohs_session_keep(self._handle()) == 1
 
     @keep.setter
     def keep(self, value):
         C.ohs_session_set_keep(self._handle(), 1 if value else 0)
-        self._keep = bool(value)
 
     def wait_http(self, container_port, path="/", timeout=30.0, interval=0.1):
         """Wait until GET on the published `container_port` answers 2xx (seconds)."""
@@ -218,7 +240,7 @@ class Session(Handle):
 
     def __exit__(self, exc_type, exc, tb):
         try:
-            if not self.closed and not self._keep:
+            if not self.closed and not self.keep:
                 try:
                     self.remove()
                 except OhsError:
@@ -303,9 +325,33 @@ class Session(Handle):
         """Copy a local file or directory into container directory `dest_dir`."""
         C.ohs_session_upload(self._handle(), enc(os.fspath(local), "local"), enc(dest_dir, "dest_dir"))
 
-    def download(self, src, dest_dir):
-        """Copy container path `src` into local directory `dest_dir`."""
-        C.ohs_session_download(self._handle(), enc(src, "src"), enc(os.fspath(dest_dir), "dest_dir"))
+    def download(self, src, dest_dir, symlinks=False):
+        """Copy container path `src` into local directory `dest_dir`.  Only
+        regular files and directories are written (and, with symlinks=True,
+        relative symlinks staying inside dest_dir); returns the number of
+        archive members skipped."""
+        n = ctypes.c_size_t()
+        C.ohs_session_download_ex(self._handle(), enc(src, "src"), enc(os.fspath(dest_dir), "dest_dir"),
+                                  DOWNLOAD_SYMLINKS if symlinks else 0, ctypes.byref(n))
+        return n.value
+
+    def run_main(self, timeout=None, output_cap=None, on_output=None):
+        """Start a sandbox made by create_main(), deliver its main process's
+        output and wait for it to exit: an ExecResult with its exit code.
+        On `timeout` (seconds) the container is killed (timed_out set)."""
+        with self._opts(None, None, None, timeout, output_cap) as opts:
+            cb = None
+            if on_output is not None:
+                cb = _Callback(_lib.OUTPUT_CB, on_output, _output_args)
+                C.ohs_exec_opts_set_output_cb(opts._handle(), cb.cfunc, None)
+            res = _lib.EXEC_RESULT()
+            call = lambda: C.ohs_session_run_main(ctypes.byref(res), self._handle(),  # noqa: E731
+                                                  opts._handle())
+            if cb is not None:
+                cb.run(call)
+            else:
+                call()
+            return self._result(res)
 
     def logs(self, tail=0, on_output=None):
         """Container logs: the last `tail` lines (0: all).  Returns stdout and
@@ -385,17 +431,57 @@ class Shell(Handle):
         return "<Shell alive=%r>" % (self.alive,)
 
 
-def reap(client, all=False):
+def _reap_flags(all, dry_run):
+    return (REAP_ALL if all else 0) | (REAP_DRY_RUN if dry_run else 0)
+
+
+def reap(client, all=False, dry_run=False):
     """Remove this library's sandboxes whose owner process is gone (all=True:
-    every sandbox of this host, kept ones included).  Returns the number removed."""
+    every sandbox of this host, kept ones included; dry_run=True: remove
+    nothing).  Returns the number removed (or that would be)."""
     n = ctypes.c_size_t()
-    C.ohs_reap(client._handle(), 1 if all else 0, ctypes.byref(n))
+    C.ohs_reap_run(client._handle(), _reap_flags(all, dry_run), ctypes.byref(n))
+    return n.value
+
+
+def _reap_args(kind, cid, name, reason, payload):
+    return dec(kind), dec(cid), dec(name), dec(reason)
+
+
+def reap_each(client, on_item, all=False, dry_run=False):
+    """reap() that calls on_item(kind, id, name, reason) for each container
+    and network ("container" / "network") before it is removed (with
+    dry_run=True: instead).  An exception in on_item stops the reap and is
+    re-raised.  Returns the number of containers removed."""
+    n = ctypes.c_size_t()
+    cb = _Callback(_lib.REAP_CB, on_item, _reap_args)
+    cb.run(lambda: C.ohs_reap_each(client._handle(), _reap_flags(all, dry_run), cb.cfunc, None,
+                                   ctypes.byref(n)))
     return n.value
 
 
 def list_sessions(client):
     """This library's sandboxes on the engine: a list of dicts {id, name,
-    image, state, session, owner_pid, owner_alive, host, keep, created}."""
-    out = ctypes.c_void_p()
-    C.ohs_session_list(ctypes.byref(out), client._handle())
-    return json.loads(_lib.take_string(out) or "[]")
+    image, state, session, owner_pid, owner_alive (True, False or None when
+    it cannot be told), host, keep, created}."""
+    out = _lib.SESSIONS()
+    C.ohs_sessions_list(ctypes.byref(out), client._handle())
+    try:
+        items = []
+        for i in range(C.ohs_sessions_count(out)):
+            alive = C.ohs_sessions_owner_alive(out, i)
+            items.append({
+                "id": dec(C.ohs_sessions_id(out, i)),
+                "name": dec(C.ohs_sessions_name(out, i)),
+                "image": dec(C.ohs_sessions_image(out, i)),
+                "state": dec(C.ohs_sessions_state(out, i)),
+                "session": dec(C.ohs_sessions_session(out, i)),
+                "owner_pid": C.ohs_sessions_owner_pid(out, i),
+                "owner_alive": None if alive < 0 else bool(alive),
+                "host": dec(C.ohs_sessions_host(out, i)),
+                "keep": bool(C.ohs_sessions_keep(out, i)),
+                "created": C.ohs_sessions_created(out, i),
+            })
+        return items
+    finally:
+        C.ohs_sessions_free(out)

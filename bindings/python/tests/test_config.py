@@ -431,3 +431,107 @@ class TestPolicy(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestApi11Unit(unittest.TestCase):
+    """The wrappers of the 0.2.0 and API 1.1 functions that need no engine."""
+
+    def test_override_command(self):
+        cfg = Config()
+        self.assertEqual(cfg.override_command, "auto")
+        cfg.override_command = "TRUE"
+        self.assertEqual(cfg.override_command, "true")
+        cfg.override_command = False
+        self.assertEqual(cfg.override_command, "false")
+        cfg.override_command = 0
+        self.assertEqual(cfg.override_command, "auto")
+        with self.assertRaises(InvalidConfig) as cm:
+            cfg.override_command = "sometimes"
+        self.assertIn("sometimes", cm.exception.message)
+        with self.assertRaises(InvalidConfig):
+            cfg.override_command = 7
+        env_cfg = Config.from_env({"SANDBOX_OVERRIDE_COMMAND": "false"})
+        self.assertEqual(env_cfg.override_command, "false")
+
+    def test_floor_parse_merge_and_config(self):
+        f = ohsandbox.Floor.parse('{"profile": "hardened", "networks": ["net-a", "net-b"]}',
+                                  origin="test floor")
+        self.assertEqual(f.profile, "hardened")
+        self.assertIsNone(f.mode)
+        self.assertIsNone(f.runtime)
+        self.assertIsNone(f.host_paths)
+        self.assertEqual(f.networks, ["net-a", "net-b"])
+        self.assertIn("test floor", f.origin("profile"))
+        self.assertIsNone(f.origin("runtime"))
+        g = ohsandbox.Floor.parse('{"networks": ["net-b"], "mode": "enforce", "runtime": "runc"}')
+        f.merge(g)
+        self.assertEqual(f.networks, ["net-b"])
+        self.assertEqual(f.mode, "enforce")
+        self.assertEqual(f.runtime, "runc")
+        h = f.copy()
+        self.assertEqual(h.profile, "hardened")
+        with self.assertRaises(InvalidConfig):
+            h.merge(ohsandbox.Floor.parse('{"runtime": "runsc"}'))
+        self.assertEqual(h.runtime, "runc")
+        with self.assertRaises(InvalidConfig) as cm:
+            ohsandbox.Floor.parse('{"profile": "lax"}', origin="bad floor")
+        self.assertIn("bad floor", cm.exception.message)
+        with self.assertRaises(TypeError):
+            ohsandbox.Floor()
+        cfg = Config()
+        self.assertIsNone(cfg.floor)
+        cfg.add_floor(f)
+        self.assertEqual(cfg.floor.profile, "hardened")
+        self.assertEqual(cfg.origin("networks"), cfg.origins["networks"])
+        self.assertIsInstance(ohsandbox.Floor.system_path(), str)
+
+    def test_floor_load_and_from_env(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "policy.json")
+            with open(path, "w") as fh:
+                fh.write('{"profile": "hardened"}')
+            f = ohsandbox.Floor.load(path)
+            self.assertEqual(f.profile, "hardened")
+            self.assertIn(path, f.origin("profile"))
+            cfg = Config.from_env({"HOME": "/h"}, floor=f)
+            self.assertEqual(cfg.floor.profile, "hardened")
+            self.assertEqual(cfg.policy.profile, "hardened")
+            with self.assertRaises(ohsandbox.NotFound):
+                ohsandbox.Floor.load(os.path.join(d, "missing.json"))
+
+    def test_policy_from_enums(self):
+        from ohsandbox import policy
+        p = ohsandbox.Policy(policy.PROFILE_HARDENED, policy.MODE_WARN)
+        self.assertEqual((p.profile, p.mode), ("hardened", "warn"))
+        p = ohsandbox.Policy(policy.PROFILE_PERMISSIVE)
+        self.assertEqual((p.profile, p.mode), ("permissive", "enforce"))
+        p = ohsandbox.Policy("hardened", policy.MODE_WARN)
+        self.assertEqual((p.profile, p.mode), ("hardened", "warn"))
+        with self.assertRaises(InvalidConfig) as cm:
+            ohsandbox.Policy(5, policy.MODE_WARN)
+        self.assertIn("profile 5 is not an ohs_security_profile", cm.exception.message)
+
+    def test_findings_profile_mode_from_getters(self):
+        from ohsandbox import policy
+        p = ohsandbox.Policy("hardened", "warn")
+        f = p.check({"Image": "x", "HostConfig": {"Privileged": True}})
+        self.assertEqual(f.profile, "hardened")
+        self.assertEqual(f.mode, "warn")
+        self.assertEqual(f.to_dict()["profile"], "hardened")
+
+    def test_cancel_handle(self):
+        c = ohsandbox.Cancel()
+        self.assertFalse(c.triggered)
+        c.trigger()
+        c.trigger()
+        self.assertTrue(c.triggered)
+        c.reset()
+        self.assertFalse(c.triggered)
+        c.close()
+        self.assertTrue(c.closed)
+        self.assertEqual(ohsandbox.errors.ECANCELED, -16)
+        self.assertEqual(ohsandbox.strerror(-16), "canceled")
+        e = ohsandbox.errors.from_code(-16, "x")
+        self.assertIsInstance(e, ohsandbox.Canceled)
+        self.assertEqual(e.code_name, "OHS_ECANCELED")

@@ -304,6 +304,29 @@ class TestLifecycle(EngineTest):
             s.close()
         self.assertNotIn(cid, raw_container_ids())
 
+    def test_reopened_kept_sandbox_survives_with_block(self):
+        # bug: the binding cached "keep" itself, so a kept sandbox reopened
+        # with Session.open() looked unkept and the with block removed it
+        s = self.client.create_session(make_config())
+        cid = s.id
+        try:
+            s.keep = True
+            s.close()
+            with Session.open(self.client, cid) as o:
+                self.assertEqual(o.id, cid)
+            self.assertIn(cid, raw_container_ids(), "the with block removed a kept sandbox")
+            with Session.open(self.client, cid) as o:
+                self.assertTrue(o.keep)
+            with Session.open(self.client, cid) as o:
+                o.keep = False
+                self.assertFalse(o.keep)
+            self.assertNotIn(cid, raw_container_ids())
+        finally:
+            if cid in raw_container_ids():
+                s = Session.open(self.client, cid)
+                s.remove()
+                s.close()
+
     def test_published_port(self):
         cfg = make_config(command=["httpd", "-f", "-p", "8080", "-h", "/"])
         cfg.netpolicy.binding_address = "127.0.0.1"
@@ -384,6 +407,109 @@ class TestLifecycle(EngineTest):
         ids = raw_container_ids()
         self.assertNotIn(cid1, ids)
         self.assertNotIn(cid2, ids)
+
+    def test_published_port_protocols(self):
+        cfg = make_config()
+        cfg.netpolicy.binding_address = "127.0.0.1"
+        cfg.netpolicy.add_port(8080)
+        cfg.netpolicy.add_port(5353, protocol="udp")
+        with self.client.create_session(cfg) as s:
+            s.start()
+            protos = {(p.container_port, p.protocol) for p in s.ports}
+            self.assertEqual(protos, {(8080, "tcp"), (5353, "udp")})
+            # the first three fields keep their places
+            port, ip, host = s.ports[0][:3]
+            self.assertEqual(ip, "127.0.0.1")
+            s.stop(timeout=0.5)
+            self.assertEqual(s.ports, [])
+            self.assertFalse(raw_get("/containers/%s/json" % s.id)["State"]["Running"])
+
+    def test_list_sessions_typed(self):
+        with self.client.create_session(make_config()) as s:
+            items = [x for x in ohsandbox.list_sessions(self.client) if x["id"] == s.id]
+            self.assertEqual(len(items), 1)
+            x = items[0]
+            self.assertEqual(x["name"], s.name)
+            self.assertEqual(x["state"], "created")
+            self.assertEqual(x["owner_pid"], os.getpid())
+            self.assertIs(x["owner_alive"], True)
+            self.assertIs(x["keep"], False)
+            self.assertGreater(x["created"], 1700000000)
+            self.assertEqual(len(x["session"]), 32)
+
+    def test_reap_dry_run_and_each(self):
+        live = self.client.create_session(make_config())
+        try:
+            seen = []
+            n = ohsandbox.reap_each(self.client, lambda *a: seen.append(a), all=True, dry_run=True)
+            self.assertGreaterEqual(n, 1)
+            mine = [a for a in seen if a[1] == live.id]
+            self.assertEqual(len(mine), 1)
+            self.assertEqual(mine[0][0], "container")
+            self.assertEqual(mine[0][2], live.name)
+            self.assertIn("owner process is alive", mine[0][3])
+            self.assertIn(live.id, raw_container_ids())
+            self.assertGreaterEqual(ohsandbox.reap(self.client, all=True, dry_run=True), 1)
+            self.assertIn(live.id, raw_container_ids())
+
+            def stop(*a):
+                raise KeyError("stop here")
+            with self.assertRaises(KeyError):
+                ohsandbox.reap_each(self.client, stop, all=True, dry_run=True)
+            self.assertIn(live.id, raw_container_ids())
+        finally:
+            live.remove()
+            live.close()
+
+    def test_download_symlinks(self):
+        with self.client.create_session(make_config()) as s, tempfile.TemporaryDirectory() as d:
+            s.start()
+            s.exec_shell("mkdir -p /tmp/dl && echo hi > /tmp/dl/f && ln -s f /tmp/dl/link && "
+                         "mkfifo /tmp/dl/fifo").check()
+            plain = os.path.join(d, "plain")
+            os.mkdir(plain)
+            self.assertEqual(s.download("/tmp/dl", plain), 2)   # the link and the fifo
+            self.assertFalse(os.path.lexists(os.path.join(plain, "dl", "link")))
+            links = os.path.join(d, "links")
+            os.mkdir(links)
+            self.assertEqual(s.download("/tmp/dl", links, symlinks=True), 1)   # the fifo
+            self.assertEqual(os.readlink(os.path.join(links, "dl", "link")), "f")
+            with open(os.path.join(links, "dl", "f")) as fh:
+                self.assertEqual(fh.read(), "hi\n")
+
+    def test_create_main_run_main(self):
+        cfg = make_config()
+        with Session.create_main(self.client, cfg, ["sh", "-c", "echo main; echo err >&2; exit 4"]) as s:
+            chunks = []
+            r = s.run_main(on_output=lambda stream, data: chunks.append((stream, data)))
+            self.assertEqual(r.exit_code, 4)
+            self.assertEqual(r.stdout, b"main\n")
+            self.assertEqual(r.stderr, b"err\n")
+            self.assertIn((1, b"main\n"), chunks)
+        with Session.create_main(self.client, cfg, ["sleep", "30"]) as s:
+            r = s.run_main(timeout=0.5)
+            self.assertTrue(r.timed_out)
+            self.assertEqual(r.exit_code, 137)
+        with self.assertRaises(ohsandbox.InvalidConfig):
+            Session.create_main(self.client, cfg, [])
+
+    def test_pool_cancel(self):
+        import threading
+        import time
+        cancel = ohsandbox.Cancel()
+        with self.client.pool(make_config(), 1) as pool:
+            threading.Timer(0.02, cancel.trigger).start()
+            t0 = time.monotonic()
+            with self.assertRaises(ohsandbox.Canceled) as cm:
+                pool.acquire(cancel=cancel)
+            self.assertLess(time.monotonic() - t0, 30)
+            self.assertIn("canceled", cm.exception.message)
+            with self.assertRaises(ohsandbox.Canceled):
+                pool.wait(1, timeout=60, cancel=cancel)
+            cancel.reset()
+            pool.wait(1, timeout=60, cancel=cancel)
+            s = pool.acquire(timeout=0, cancel=cancel)
+            pool.release(s)
 
     def test_client_close_closes_sessions(self):
         c = Client()
