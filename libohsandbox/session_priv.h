@@ -35,21 +35,7 @@ struct ohs_session {
 	char *judged;         /* the create body as judged and sent (NULL if opened) */
 };
 
-/* String member `key` of object `o`, or NULL. */
-static inline const char *ohs__jstr(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-/* Path component escaped for the engine; NULL on OOM (error set). */
-static inline char *ohs__esc(const char *s)
-{
-	char *e = ohs__client_escape(s);
-
-	if (!e)
-		ohs__error_oom();
-	return e;
-}
+#include "jsonutil_int.h"
 
 /* ------------------------------------------------------------ session.c */
 

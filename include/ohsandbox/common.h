@@ -40,8 +40,7 @@ OHS_EXTERN(void) ohs_free(void *ptr);
 
 /*
  * A cancel handle for long calls (since 1.1): pass it to a *_cancel call
- * (ohs_pool_acquire_cancel(3), ohs_pool_wait_cancel(3),
- * ohs_session_wait_http_cancel(3)); ohs_cancel_trigger() from any thread
+ * (ohs_pool_acquire_cancel(3), ohs_pool_wait_cancel(3)); ohs_cancel_trigger() from any thread
  * makes every call waiting on it, and every later one, fail at once with
  * OHS_ECANCELED.  See ohs_cancel_new(3).
  *
