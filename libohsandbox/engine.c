@@ -38,6 +38,20 @@ static int json_on(ohs_client *c, const char *method, const char *prefix, const 
 	return rc;
 }
 
+/* POST prefix+arg+suffix on a hijacked connection (101 UPGRADED). */
+static int hijack_on(ohs_client *c, const char *prefix, const char *arg, const char *suffix,
+	const char *body, ohs__conn **conn, const char *what)
+{
+	char *path = ohs__client_path(prefix, arg, suffix);
+	int rc;
+
+	if (!path)
+		return ohs__error_oom();
+	rc = ohs__client_hijack(c, "POST", path, body, conn, what);
+	free(path);
+	return rc;
+}
+
 /* GET `base` filtered by one filter (`key` "label"/"network", `value`); an array. */
 static int list_filtered(ohs_client *c, const char *base, const char *key, const char *value,
 	json_t **out, const char *what)
@@ -166,14 +180,7 @@ int ohs__engine_exec_start(ohs_client *c, const char *exec_id, int tty,
 int ohs__engine_exec_attach(ohs_client *c, const char *exec_id, ohs__conn **conn,
 	const char *what)
 {
-	char *path = ohs__client_path("/exec/", exec_id, "/start");
-	int rc;
-
-	if (!path)
-		return ohs__error_oom();
-	rc = ohs__client_hijack(c, "POST", path, start_plain, conn, what);
-	free(path);
-	return rc;
+	return hijack_on(c, "/exec/", exec_id, "/start", start_plain, conn, what);
 }
 
 /* ------------------------------------------------------------ containers */
@@ -192,27 +199,13 @@ int ohs__engine_container_inspect(ohs_client *c, const char *cid, json_t **out, 
 
 int ohs__engine_container_kill(ohs_client *c, const char *cid, const char *what)
 {
-	char *path = ohs__client_path("/containers/", cid, "/kill");
-	int rc;
-
-	if (!path)
-		return ohs__error_oom();
-	rc = ohs__client_request(c, "POST", path, NULL, NULL, 0, NULL, what);
-	free(path);
-	return rc;
+	return ohs__engine_container_post(c, cid, "kill", NULL, what);
 }
 
 int ohs__engine_container_attach(ohs_client *c, const char *cid, ohs__conn **conn,
 	const char *what)
 {
-	char *path = ohs__client_path("/containers/", cid, "/attach?stream=1&stdout=1&stderr=1");
-	int rc;
-
-	if (!path)
-		return ohs__error_oom();
-	rc = ohs__client_hijack(c, "POST", path, NULL, conn, what);
-	free(path);
-	return rc;
+	return hijack_on(c, "/containers/", cid, "/attach?stream=1&stdout=1&stderr=1", NULL, conn, what);
 }
 
 int ohs__engine_container_wait(ohs_client *c, const char *cid, json_t **out, const char *what)
