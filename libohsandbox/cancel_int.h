@@ -1,6 +1,6 @@
 /*
  * Internal side of ohs_cancel (cancel.c): how a waiting call lets a trigger
- * wake it.  Users: pool.c (acquire / wait), session.c (wait_http).
+ * wake it.  Users: pool.c (acquire / wait).
  * Not installed.
  */
 #ifndef OHS_CANCEL_INT_H

@@ -1,8 +1,10 @@
 /*
  * Internal transport API: plain requests (client.c), the client object
  * (endpoint.c), hijacked connections (conn.c) and the frame demultiplexer
- * (stream.c).  Used by session.c, exec.c, shell.c, archive.c, reap.c and
- * mainproc.c, and by the unit tests and fuzz targets.  The transport's own
+ * (stream.c).  Requests are made by the engine layer (engine.c) only; the
+ * hijacked connection and the demultiplexer are read by exec.c, shell.c,
+ * runmain.c and session.c (logs); session.c asks ohs__client_is_podman.
+ * Also used by the unit tests and fuzz targets.  The transport's own
  * shared internals are in transport_int.h.  Not installed; nothing here is
  * exported.
  */
